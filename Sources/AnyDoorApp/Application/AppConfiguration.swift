@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+
+/// Everything `anydoor serve` can be told, from flags or `ANYDOOR_*` environment variables.
+/// Defaults give a working demo with nothing set.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Folder of the embedded database and other local files.
+    public var dataDirectory = "anydoor-data"
+    public var logLevel: Logger.Level = .info
+    /// `DATABASE_URL`: PostgreSQL when it starts with `postgres`, else the embedded SQLite file.
+    public var databaseURL: String?
+    /// `ANYDOOR_ADMIN_TOKEN`: bearer token for administrator API writes until staff accounts exist.
+    /// Unset means no administrator can write through the API.
+    public var adminToken: String?
+    /// `ANYDOOR_MAX_BODY_BYTES`: the largest request body accepted (413 beyond it).
+    public var maxBodyBytes = 1_048_576
+    /// `ANYDOOR_DEMO`: load demo data on first start with an empty embedded database (default true).
+    public var seedDemoWhenEmpty = true
+
+    public init() {}
+
+    /// Reads the `ANYDOOR_*` and `DATABASE_URL` variables over the defaults. Throws on a value that
+    /// cannot be used, naming the variable (never echoing a secret).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        var configuration = AppConfiguration()
+        if let host = environment["ANYDOOR_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = environment["ANYDOOR_PORT"], !port.isEmpty {
+            guard let value = Int(port), (0...65535).contains(value) else { throw ConfigurationError.invalid("ANYDOOR_PORT", "a port number from 0 to 65535") }
+            configuration.port = value
+        }
+        if let folder = environment["ANYDOOR_DATA_DIR"], !folder.isEmpty { configuration.dataDirectory = folder }
+        if let level = environment["ANYDOOR_LOG_LEVEL"], !level.isEmpty {
+            guard let value = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError.invalid("ANYDOOR_LOG_LEVEL", "one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = value
+        }
+        configuration.databaseURL = environment["DATABASE_URL"]
+        if let token = environment["ANYDOOR_ADMIN_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw ConfigurationError.invalid("ANYDOOR_ADMIN_TOKEN", "at least 16 characters") }
+            configuration.adminToken = token
+        }
+        if let limit = environment["ANYDOOR_MAX_BODY_BYTES"], !limit.isEmpty {
+            guard let value = Int(limit), value >= 1024 else { throw ConfigurationError.invalid("ANYDOOR_MAX_BODY_BYTES", "a number of bytes, at least 1024") }
+            configuration.maxBodyBytes = value
+        }
+        if let demo = environment["ANYDOOR_DEMO"], !demo.isEmpty {
+            guard let value = ["true": true, "1": true, "false": false, "0": false][demo.lowercased()] else {
+                throw ConfigurationError.invalid("ANYDOOR_DEMO", "true or false")
+            }
+            configuration.seedDemoWhenEmpty = value
+        }
+        return configuration
+    }
+}
+
+public enum ConfigurationError: Error, CustomStringConvertible {
+    case invalid(String, String)
+    public var description: String {
+        switch self {
+        case let .invalid(name, expected): "\(name) must be \(expected)"
+        }
+    }
+}

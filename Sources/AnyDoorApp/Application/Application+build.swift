@@ -1,0 +1,94 @@
+import AnyDoorCore
+import AnyDoorStore
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The parts of AnyDoor that outlive a request, built once at start.
+public struct AppServices: Sendable {
+    public let configuration: AppConfiguration
+    public let database: Database
+    public let ministries: MinistryService
+
+    /// Opens the database pool (lazily: no connection until first use) and wires the use cases.
+    public static func open(configuration: AppConfiguration, logger: Logger, environment: AnyDoorCore.Environment = .live) throws -> AppServices {
+        let location = DatabaseLocation.from(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
+        let database = try Database(location: location, logger: logger)
+        let ministries = MinistryService(repository: SQLMinistryRepository(database: database), environment: environment)
+        return AppServices(configuration: configuration, database: database, ministries: ministries)
+    }
+
+    /// Applies pending migrations, then loads the demo data if this is an embedded database that is empty
+    /// and the configuration asks for it (the default), so `swift run anydoor serve` shows something.
+    public func prepare(logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        try await Migrator(database: database, logger: logger).migrate(progress: progress)
+        if configuration.seedDemoWhenEmpty, database.flavour == .sqlite, try await ministries.list().isEmpty {
+            progress("Empty database: loading demo data")
+            let outcome = try await DemoSeeder(ministries: ministries).seed { done, total, part in
+                if done == total { progress("Loaded \(total) \(part)") }
+            }
+            logger.info("demo data loaded", metadata: ["created": "\(outcome.created)"])
+        }
+    }
+}
+
+/// Builds the whole application: one composition root (STYLE.md).
+public func buildApplication(configuration: AppConfiguration, logger: Logger, environment: AnyDoorCore.Environment = .live) async throws -> some ApplicationProtocol {
+    let services = try AppServices.open(configuration: configuration, logger: logger, environment: environment)
+    let router = try await buildRouter(services: services, registry: PrometheusCollectorRegistry())
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: [DatabaseShutdownService(database: services.database)],
+        logger: logger
+    )
+    app.beforeServerStarts {
+        try await services.prepare(logger: logger) { logger.info("\($0)") }
+    }
+    return app
+}
+
+/// The routes and the middleware every request passes through, outermost first.
+func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) async throws -> Router<AppRequestContext> {
+    guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+        throw ResourcesMissing()
+    }
+    let pages = try await PageRenderer.load(resources: resources)
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: HTTPMetricsMiddleware(registry: registry))
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: LocaleMiddleware())
+    router.add(middleware: ErrorMiddleware(pages: pages))
+    router.add(middleware: FileMiddleware(
+        resources.appendingPathComponent("Public").path,
+        urlBasePath: "/assets",
+        cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])])
+    ))
+    router.add(middleware: AdminTokenMiddleware(token: services.configuration.adminToken))
+    router.add(middleware: RequestBodyMiddleware(maxBytes: services.configuration.maxBodyBytes))
+
+    OperationsController(database: services.database, registry: registry).addRoutes(to: router)
+    try OpenAPIController(resources: resources).addRoutes(to: router)
+    HomeController(pages: pages, ministries: services.ministries).addRoutes(to: router)
+    MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
+    MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)
+    return router
+}
+
+struct ResourcesMissing: Error, CustomStringConvertible {
+    var description: String { "AnyDoorApp's Resources folder is missing from the build" }
+}
+
+/// Closes the database pool when the application shuts down gracefully.
+struct DatabaseShutdownService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.shutdown()
+    }
+}

@@ -1,0 +1,43 @@
+import AnyDoorCore
+import Hummingbird
+
+/// `/ministries`: every ministry, named in the reader's language where a translation exists.
+struct MinistriesPage: PageModel {
+    static let template = "ministries"
+    let titleKey = "ministries.title"
+    let rows: [Row]
+
+    struct Row: Sendable {
+        let code: String
+        let name: String
+        /// Set when the name is shown in English on a page in another language, so screen readers switch voice.
+        let nameLang: String?
+        let phone: String?
+        let email: String?
+        let website: String?
+    }
+
+    init(ministries: [Ministry], language: LanguageCode) {
+        self.rows = ministries.map { ministry in
+            let translated = ministry.names[language]
+            return Row(
+                code: ministry.code.rawValue,
+                name: translated ?? ministry.names.resolved(for: language) ?? ministry.code.rawValue,
+                nameLang: translated == nil && language != .base ? LanguageCode.base.rawValue : nil,
+                phone: ministry.contact.phone, email: ministry.contact.email, website: ministry.contact.website
+            )
+        }
+    }
+}
+
+struct MinistriesPagesController: Sendable {
+    let pages: PageRenderer
+    let ministries: MinistryService
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/ministries") { _, context in
+            let page = MinistriesPage(ministries: try await ministries.list(), language: context.language)
+            return pages.render(page, context: context, path: "/ministries")
+        }
+    }
+}

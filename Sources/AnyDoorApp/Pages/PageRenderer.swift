@@ -1,0 +1,79 @@
+import AnyDoorCore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// A page's model: the data one template shows, typed (never a `[String: Any]`).
+protocol PageModel: Sendable {
+    /// The template in `Resources/Templates`, without extension.
+    static var template: String { get }
+    /// The catalog key of the page's title.
+    var titleKey: String { get }
+}
+
+/// Renders page models inside the shared layout, in the request's language.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let catalog: MessageCatalog
+
+    static func load(resources: URL) async throws -> PageRenderer {
+        let library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
+        let catalog = try MessageCatalog.load(from: resources.appendingPathComponent("Locales"))
+        return PageRenderer(library: library, catalog: catalog)
+    }
+
+    /// What every template can reach: `{{t.key}}`, `{{layout.*}}` and `{{page.*}}`.
+    struct Document<Page: PageModel>: Sendable {
+        let t: Translator
+        let layout: LayoutModel
+        let page: Page
+    }
+
+    func render<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
+        let translator = translator(for: context)
+        let layout = LayoutModel(language: context.language, title: translator(page.titleKey), path: path, requestID: context.requestID)
+        let html = library.render(Document(t: translator, layout: layout, page: page), withTemplate: Page.template) ?? ""
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+
+    func errorPage(_ problem: Problem, context: AppRequestContext) -> Response {
+        render(ErrorPage(problem: problem, translate: translator(for: context)), context: context, path: "/", status: problem.httpStatus)
+    }
+
+    func translator(for context: AppRequestContext) -> Translator {
+        Translator(catalog: catalog, language: context.language)
+    }
+}
+
+/// What the layout shows around every page.
+struct LayoutModel: Sendable {
+    let lang: String
+    let dir: String
+    let title: String
+    let requestID: String
+    /// The same page in every other language (the switcher), marked with their own language.
+    let languages: [LanguageLink]
+
+    init(language: LanguageCode, title: String, path: String, requestID: String) {
+        self.lang = language.rawValue
+        self.dir = language.isRightToLeft ? "rtl" : "ltr"
+        self.title = title
+        self.requestID = requestID
+        self.languages = LanguageCode.allCases.map { other in
+            LanguageLink(tag: other.rawValue, name: other.endonym, href: "\(path)?lang=\(other.rawValue)",
+                         isCurrent: other == language, dir: other.isRightToLeft ? "rtl" : "ltr")
+        }
+    }
+}
+
+struct LanguageLink: Sendable {
+    let tag: String
+    let name: String
+    let href: String
+    let isCurrent: Bool
+    let dir: String
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct AnyDoorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anydoor",
+        abstract: "AnyDoor: British Columbia's integrated government service-delivery platform.",
+        subcommands: [Serve.self, Migrate.self, Seed.self],
+        defaultSubcommand: Serve.self
+    )
+}

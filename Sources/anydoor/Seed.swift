@@ -1,0 +1,30 @@
+import AnyDoorApp
+import AnyDoorStore
+import ArgumentParser
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load data. --demo loads the demo data built from real BC data; records already present are kept."
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    @Flag(help: "Load the demo data.")
+    var demo = false
+
+    func validate() throws {
+        guard demo else { throw ValidationError("Say what to load: --demo") }
+    }
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let logger = options.logger(configuration)
+        let services = try AppServices.open(configuration: configuration, logger: logger)
+        try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+        let outcome = try await DemoSeeder(ministries: services.ministries).seed { done, total, part in
+            progress("[\(done)/\(total)] \(part)")
+        }
+        print("Demo data: \(outcome.created) created, \(outcome.alreadyPresent) already present.")
+        await services.database.shutdown()
+    }
+}

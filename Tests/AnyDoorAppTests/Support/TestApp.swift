@@ -1,0 +1,51 @@
+@testable import AnyDoorApp
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// An AnyDoor with its own embedded database in a temporary folder, demo data loaded, driven through
+/// Hummingbird's router test client.
+enum TestApp {
+    static let adminToken = "test-admin-token-0123456789"
+
+    static func configuration(dataDirectory: String) -> AppConfiguration {
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = dataDirectory
+        configuration.adminToken = adminToken
+        configuration.maxBodyBytes = 4096
+        return configuration
+    }
+
+    static func run<Result: Sendable>(
+        _ adjust: (inout AppConfiguration) -> Void = { _ in },
+        _ test: @Sendable (any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anydoor-app-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = configuration(dataDirectory: folder.path)
+        adjust(&configuration)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        return try await app.test(.router, test)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    func json() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+    }
+}
+
+extension HTTPFields {
+    static var admin: HTTPFields { [.authorization: "Bearer \(TestApp.adminToken)", .contentType: "application/json"] }
+    static var json: HTTPFields { [.contentType: "application/json"] }
+}
+
+extension ByteBuffer {
+    static func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+}
