@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// Recognises the configured administrator token in `Authorization: Bearer ...` and marks the context.
-/// Until staff accounts exist (Identity issue) this is the only way to be an administrator.
+/// It bootstraps an installation (API writes before any administrator account exists) and serves scripts.
 /// The token is compared as SHA-256 digests so the comparison takes the same time whatever matches.
 struct AdminTokenMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -17,7 +17,9 @@ struct AdminTokenMiddleware: RouterMiddleware {
         var context = context
         if let tokenDigest, let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             let presented = SHA256.hash(data: Data(header.dropFirst("Bearer ".count).utf8))
-            context.isAdministrator = Self.constantTimeEqual(Array(presented), Array(tokenDigest))
+            if Self.constantTimeEqual(Array(presented), Array(tokenDigest)) {
+                context.actor = .configuredAdministrator
+            }
         }
         return try await next(request, context)
     }
@@ -28,18 +30,3 @@ struct AdminTokenMiddleware: RouterMiddleware {
     }
 }
 
-/// What a route demands of the caller. One place decides; default deny.
-enum AccessRule {
-    case administrator
-
-    func check(_ context: AppRequestContext) throws {
-        switch self {
-        case .administrator:
-            guard context.isAdministrator else { throw AccessDenied.administratorRequired }
-        }
-    }
-}
-
-enum AccessDenied: Error {
-    case administratorRequired
-}

@@ -1,3 +1,4 @@
+import AnyDoorStore
 import Foundation
 import Logging
 
@@ -18,6 +19,24 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes = 1_048_576
     /// `ANYDOOR_DEMO`: load demo data on first start with an empty embedded database (default true).
     public var seedDemoWhenEmpty = true
+    /// `ANYDOOR_PUBLIC_URL`: the address people reach AnyDoor at, for links in emails.
+    public var publicURL: String?
+    /// `ANYDOOR_DATA_KEYS` and `ANYDOOR_INDEX_KEY`: keys for personal data at rest (see KeyRing).
+    /// Unset on the embedded database: a key file in the data folder is used.
+    public var dataKeys: String?
+    public var indexKey: String?
+    /// `ANYDOOR_DEV_MAILBOX`: serve `/dev/mailbox`. Default: on with the embedded database, off on PostgreSQL.
+    public var devMailbox: Bool?
+
+    /// Whether `/dev/mailbox` is served.
+    public var devMailboxEnabled: Bool {
+        devMailbox ?? !(databaseURL?.hasPrefix("postgres") ?? false)
+    }
+
+    /// The base of links in emails.
+    public var linkBase: String {
+        publicURL ?? "http://\(host):\(port)"
+    }
 
     public init() {}
 
@@ -52,7 +71,34 @@ public struct AppConfiguration: Sendable {
             }
             configuration.seedDemoWhenEmpty = value
         }
+        if let url = environment["ANYDOOR_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigurationError.invalid("ANYDOOR_PUBLIC_URL", "an http or https address like https://anydoor.gov.bc.ca")
+            }
+            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        configuration.dataKeys = environment["ANYDOOR_DATA_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.indexKey = environment["ANYDOOR_INDEX_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let mailbox = environment["ANYDOOR_DEV_MAILBOX"], !mailbox.isEmpty {
+            guard let value = ["true": true, "1": true, "false": false, "0": false][mailbox.lowercased()] else {
+                throw ConfigurationError.invalid("ANYDOOR_DEV_MAILBOX", "true or false")
+            }
+            configuration.devMailbox = value
+        }
         return configuration
+    }
+
+    /// The keys for personal data: from the variables when set, else (embedded database only) the
+    /// data folder's key file, made on first use.
+    public func keyRing() throws -> KeyRing {
+        if let dataKeys, let indexKey {
+            return try KeyRing.parse(dataKeys: dataKeys, indexKey: indexKey)
+        }
+        if dataKeys != nil || indexKey != nil {
+            throw ConfigurationError.invalid("ANYDOOR_DATA_KEYS and ANYDOOR_INDEX_KEY", "set together")
+        }
+        if databaseURL?.hasPrefix("postgres") == true { throw KeyRingError.missingForPostgres }
+        return try KeyFile.loadOrCreate(in: URL(fileURLWithPath: dataDirectory))
     }
 }
 

@@ -10,14 +10,16 @@ import ServiceLifecycle
 public struct AppServices: Sendable {
     public let configuration: AppConfiguration
     public let database: Database
+    public let keys: KeyRing
     public let ministries: MinistryService
+    public let environment: AnyDoorCore.Environment
 
     /// Opens the database pool (lazily: no connection until first use) and wires the use cases.
     public static func open(configuration: AppConfiguration, logger: Logger, environment: AnyDoorCore.Environment = .live) throws -> AppServices {
         let location = DatabaseLocation.from(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
         let database = try Database(location: location, logger: logger)
         let ministries = MinistryService(repository: SQLMinistryRepository(database: database), environment: environment)
-        return AppServices(configuration: configuration, database: database, ministries: ministries)
+        return AppServices(configuration: configuration, database: database, keys: try configuration.keyRing(), ministries: ministries, environment: environment)
     }
 
     /// Applies pending migrations, then loads the demo data if this is an embedded database that is empty
@@ -56,6 +58,12 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
         throw ResourcesMissing()
     }
     let pages = try await PageRenderer.load(resources: resources)
+    let identity = IdentityService(
+        database: services.database, keys: services.keys,
+        passwords: try Passwords(blocklistFile: resources.appendingPathComponent("common-passwords.txt")),
+        mail: Mail(catalog: pages.catalog, baseURL: services.configuration.linkBase),
+        environment: services.environment
+    )
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
@@ -70,12 +78,16 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     ))
     router.add(middleware: AdminTokenMiddleware(token: services.configuration.adminToken))
     router.add(middleware: RequestBodyMiddleware(maxBytes: services.configuration.maxBodyBytes))
+    router.add(middleware: SessionMiddleware(identity: identity))
+    router.add(middleware: CSRFMiddleware())
 
     OperationsController(database: services.database, registry: registry).addRoutes(to: router)
     try OpenAPIController(resources: resources).addRoutes(to: router)
     HomeController(pages: pages, ministries: services.ministries).addRoutes(to: router)
     MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
     MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)
+    AccountController(identity: identity, pages: pages).addRoutes(to: router)
+    MailboxController(outbox: identity.outbox, pages: pages, enabled: services.configuration.devMailboxEnabled).addRoutes(to: router)
     return router
 }
 

@@ -17,7 +17,7 @@ struct MinistriesAPIController: Sendable {
             return try await APIResponse.json(MinistryResource(ministries.get(id)))
         }
         group.post { request, context in
-            try AccessRule.administrator.check(context)
+            try context.require(.manageMinistries)
             let input = try await JSONBody.decode(MinistryInput.self, from: request)
             let ministry = try await ministries.create(input)
             var response = try APIResponse.json(MinistryResource(ministry), status: .created)
@@ -25,7 +25,7 @@ struct MinistriesAPIController: Sendable {
             return response
         }
         group.patch("{id}") { request, context in
-            try AccessRule.administrator.check(context)
+            try context.require(.manageMinistries)
             let id = try Self.ministryID(context)
             let input = try await JSONBody.decode(MinistryInput.self, from: request)
             return try await APIResponse.json(MinistryResource(ministries.update(id, with: input)))

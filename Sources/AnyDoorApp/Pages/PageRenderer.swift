@@ -31,7 +31,8 @@ struct PageRenderer: Sendable {
 
     func render<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
         let translator = translator(for: context)
-        let layout = LayoutModel(language: context.language, title: translator(page.titleKey), path: path, requestID: context.requestID)
+        let layout = LayoutModel(language: context.language, title: translator(page.titleKey), path: path, requestID: context.requestID,
+                                 actor: context.actor, csrfToken: context.csrfToken)
         let html = library.render(Document(t: translator, layout: layout, page: page), withTemplate: Page.template) ?? ""
         return Response(
             status: status,
@@ -57,8 +58,16 @@ struct LayoutModel: Sendable {
     let requestID: String
     /// The same page in every other language (the switcher), marked with their own language.
     let languages: [LanguageLink]
+    let isSignedIn: Bool
+    let isStaff: Bool
+    let isPerson: Bool
+    let csrfToken: String
 
-    init(language: LanguageCode, title: String, path: String, requestID: String) {
+    init(language: LanguageCode, title: String, path: String, requestID: String, actor: Actor = .anonymous, csrfToken: String = "") {
+        self.isSignedIn = actor.personID != nil || actor.staffID != nil
+        self.isStaff = actor.staffID != nil
+        self.isPerson = actor.personID != nil
+        self.csrfToken = csrfToken
         self.lang = language.rawValue
         self.dir = language.isRightToLeft ? "rtl" : "ltr"
         self.title = title

@@ -14,6 +14,10 @@ struct ErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let denied as AccessDenied where denied.decision == .authenticate && !Self.wantsJSON(request) && request.method == .get {
+            // A person who is not signed in is sent to sign in, and brought back afterwards.
+            let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return Response.redirect(to: "/sign-in?return=\(back)", type: .found)
         } catch {
             var problem = Problem(from: error)
             problem.requestID = context.requestID

@@ -23,10 +23,15 @@ extension Problem {
                           errors: [FieldError(field: "code", code: "duplicate", message: "Another ministry already uses code \(code).")])
             }
         case let error as AccessDenied:
-            switch error {
-            case .administratorRequired:
+            switch error.decision {
+            case .authenticate:
                 self.init(.unauthorized, slug: "unauthorized", title: "Sign-in required",
-                          detail: "This action needs an administrator. Send the administrator token as 'Authorization: Bearer <token>'.")
+                          detail: "Sign in first. API clients send 'Authorization: Bearer <token>'.")
+            case .stepUp:
+                self.init(.forbidden, slug: "step-up", title: "Stronger sign-in required",
+                          detail: "This needs a sign-in with two factors. Confirm with your authenticator app and try again.")
+            case .deny, .allow:
+                self.init(.forbidden, slug: "forbidden", title: "Not allowed", detail: "You are not allowed to do this.")
             }
         case is DatabaseUnavailable:
             self.init(.serviceUnavailable, slug: "unavailable", title: "Service unavailable",

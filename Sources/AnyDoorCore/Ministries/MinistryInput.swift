@@ -97,7 +97,7 @@ public enum MinistryRules {
         return result
     }
 
-    static func isPlausibleEmail(_ text: String) -> Bool {
+    public static func isPlausibleEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !text.contains(where: \.isWhitespace)

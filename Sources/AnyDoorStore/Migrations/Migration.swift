@@ -14,5 +14,6 @@ public protocol Migration: Sendable {
 public enum Migrations {
     public static let all: [any Migration] = [
         CreateMinistries(),
+        CreateAccounts(),
     ]
 }

@@ -126,3 +126,25 @@ import Testing
         }
     }
 }
+
+@Suite struct RestartTests {
+    @Test func dataWrittenBeforeARestartIsThereAfterItAndDemoDataIsNotLoadedTwice() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anydoor-restart-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try await TestApp.run(dataDirectory: folder) { client in
+            try await client.execute(uri: "/api/v1/ministries", method: .post, headers: .admin, body: .json(MinistriesAPITests.newMinistry)) { response in
+                try #require(try response.json()["id"] as? String)
+            }
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("anydoor.sqlite").path))
+        try await TestApp.run(dataDirectory: folder) { client in
+            try await client.execute(uri: "/api/v1/ministries/\(id)", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/ministries", method: .get) { response in
+                let items = try response.json()["items"] as? [Any]
+                #expect(items?.count == 26)
+            }
+        }
+    }
+}

@@ -24,6 +24,15 @@ enum TestApp {
     ) async throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anydoor-app-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
+        return try await run(dataDirectory: folder, adjust, test)
+    }
+
+    /// Runs an application on an existing data folder (kept afterwards), as a restart would.
+    static func run<Result: Sendable>(
+        dataDirectory folder: URL,
+        _ adjust: (inout AppConfiguration) -> Void = { _ in },
+        _ test: @Sendable (any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
         var configuration = configuration(dataDirectory: folder.path)
         adjust(&configuration)
         var logger = Logger(label: "test")

@@ -1,0 +1,42 @@
+import AnyDoorCore
+import Foundation
+
+/// Dates, times and numbers written for the reader's language, in the office's or person's time zone
+/// (America/Vancouver by default), through Foundation's ICU formatting.
+struct LocaleFormats: Sendable {
+    let language: LanguageCode
+    let timeZone: TimeZone
+
+    init(language: LanguageCode, timeZone: TimeZone = TimeZone(identifier: "America/Vancouver")!) {
+        self.language = language
+        self.timeZone = timeZone
+    }
+
+    var locale: Locale {
+        switch language {
+        case .chineseSimplified: Locale(identifier: "zh_Hans_CN")
+        case .chineseTraditional: Locale(identifier: "zh_Hant_TW")
+        case .punjabi: Locale(identifier: "pa_Guru_IN")
+        case .tagalog: Locale(identifier: "fil_PH")
+        case .farsi: Locale(identifier: "fa_IR")
+        case .arabic: Locale(identifier: "ar")
+        default: Locale(identifier: language.rawValue + "_CA")
+        }
+    }
+
+    func dateTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = locale
+        formatter.timeZone = timeZone
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        return formatter.string(from: date)
+    }
+
+    func number(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = locale
+        formatter.numberStyle = .decimal
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+}

@@ -1,0 +1,76 @@
+/// Something an actor wants to do. Every route names one; the policy decides.
+public enum Action: Sendable, Equatable {
+    /// Public pages and public API reads.
+    case readPublic
+    /// Create or change ministries.
+    case manageMinistries
+    /// Create staff accounts and assign roles.
+    case manageStaff
+    /// See and change one's own account (sessions, TOTP, activity).
+    case useOwnAccount
+    /// Read a person's record. `representation` is the scope a representation grants the actor, if any.
+    case viewPerson(PersonID, representation: RepresentationScope?)
+    /// Record in-person identity verification for a person.
+    case verifyIdentity
+    /// Record a representation on a person's behalf (counter staff, with evidence).
+    case recordRepresentation
+    /// Issue, rotate or revoke API keys for ministry systems.
+    case manageAPIKeys
+    /// Read the audit log and verify its chain.
+    case readAuditLog
+    /// Read the development mailbox (only when the local outbox transport is in use).
+    case readDevelopmentMailbox
+}
+
+/// The one place that decides every access. Default deny: an action not granted below is refused.
+public enum AccessPolicy {
+    public enum Decision: Sendable, Equatable {
+        case allow
+        /// Not signed in: sign in and try again.
+        case authenticate
+        /// Signed in, but not strongly enough: step up (add a second factor) and try again.
+        case stepUp(AuthenticationLevel)
+        case deny
+    }
+
+    /// Decides whether `actor` may perform `action`.
+    public static func decide(_ actor: Actor, _ action: Action) -> Decision {
+        switch action {
+        case .readPublic:
+            return .allow
+        case .readDevelopmentMailbox:
+            return .allow
+        case .manageMinistries, .manageStaff, .manageAPIKeys:
+            return staffOnly(actor) { $0.isAdministrator }
+        case .readAuditLog:
+            return staffOnly(actor) { $0.isAdministrator || $0.holds(.privacyOfficer) }
+        case .verifyIdentity, .recordRepresentation:
+            return staffOnly(actor) { $0.holds(.counterAgent) || $0.holds(.officeManager) }
+        case .useOwnAccount:
+            switch actor {
+            case .person, .staff: return .allow
+            case .anonymous: return .authenticate
+            case .configuredAdministrator: return .deny
+            }
+        case .viewPerson(let person, let representation):
+            switch actor {
+            case .person(let id, let authentication, _):
+                guard id == person || representation != nil else { return .deny }
+                // Personal information needs two factors (REFERENCE.md section 6: AAL2).
+                return authentication >= .multiFactor ? .allow : .stepUp(.multiFactor)
+            case .staff:
+                return actor.holds(.counterAgent) || actor.holds(.contactCentreAgent) || actor.holds(.officeManager)
+                    || actor.holds(.ministryCaseworker) || actor.holds(.privacyOfficer) ? .allow : .deny
+            case .anonymous:
+                return .authenticate
+            case .configuredAdministrator:
+                return .deny
+            }
+        }
+    }
+
+    static func staffOnly(_ actor: Actor, _ rule: (Actor) -> Bool) -> Decision {
+        if actor == .anonymous { return .authenticate }
+        return rule(actor) ? .allow : .deny
+    }
+}

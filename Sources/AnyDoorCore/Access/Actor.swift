@@ -1,0 +1,36 @@
+/// Who is asking: what every access decision starts from.
+public enum Actor: Sendable, Equatable {
+    case anonymous
+    /// A person signed in, with how strongly they authenticated and how well their identity is known.
+    case person(PersonID, authentication: AuthenticationLevel, assurance: AssuranceLevel)
+    /// Staff always sign in with two factors (REFERENCE.md section 7: admin and staff require MFA).
+    case staff(StaffID, roles: [RoleAssignment])
+    /// The operator's configured administrator token (bootstrap, before any staff account exists).
+    case configuredAdministrator
+
+    /// Whether the actor holds `role` in any scope.
+    public func holds(_ role: StaffRole) -> Bool {
+        if case .staff(_, let roles) = self { return roles.contains { $0.role == role } }
+        return false
+    }
+
+    /// Whether the actor holds `role` for the ministry (a province-wide role covers every ministry).
+    public func holds(_ role: StaffRole, forMinistry ministry: MinistryID) -> Bool {
+        guard case .staff(_, let roles) = self else { return false }
+        return roles.contains { $0.role == role && ($0.scope == .province || $0.scope == .ministry(ministry)) }
+    }
+
+    public var isAdministrator: Bool {
+        self == .configuredAdministrator || holds(.administrator)
+    }
+
+    public var personID: PersonID? {
+        if case .person(let id, _, _) = self { return id }
+        return nil
+    }
+
+    public var staffID: StaffID? {
+        if case .staff(let id, _) = self { return id }
+        return nil
+    }
+}
