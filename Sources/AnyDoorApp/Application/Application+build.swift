@@ -70,7 +70,8 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     router.add(middleware: HTTPMetricsMiddleware(registry: registry))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LocaleMiddleware())
-    router.add(middleware: ErrorMiddleware(pages: pages))
+    let errors = ErrorMiddleware(pages: pages)
+    router.add(middleware: errors)
     router.add(middleware: FileMiddleware(
         resources.appendingPathComponent("Public").path,
         urlBasePath: "/assets",
@@ -78,7 +79,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     ))
     router.add(middleware: AdminTokenMiddleware(token: services.configuration.adminToken))
     router.add(middleware: RequestBodyMiddleware(maxBytes: services.configuration.maxBodyBytes))
-    router.add(middleware: SessionMiddleware(identity: identity))
+    router.add(middleware: SessionMiddleware(identity: identity, errors: errors))
     router.add(middleware: CSRFMiddleware())
 
     OperationsController(database: services.database, registry: registry).addRoutes(to: router)

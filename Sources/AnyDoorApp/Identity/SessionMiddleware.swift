@@ -12,6 +12,7 @@ import Hummingbird
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let identity: IdentityService
+    let errors: ErrorMiddleware
 
     static let cookieName = "__Host-anydoor-session"
     /// Activity is written at most once a minute per session; idle expiry is exact to within that minute.
@@ -45,7 +46,12 @@ struct SessionMiddleware: RouterMiddleware {
         } else {
             expired = true
         }
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = try errors.response(for: error, request: request, context: context)
+        }
         if expired, response.headers[.setCookie] == nil {
             response.setCookie(Self.clearingCookie)
         }

@@ -61,7 +61,13 @@ struct ErrorSummary: Sendable {
         let text: String
     }
     let items: [Item]
-    var hasErrors: Bool { !items.isEmpty }
+    /// Stored, not computed: templates read properties through reflection.
+    let hasErrors: Bool
+
+    init(items: [Item]) {
+        self.items = items
+        self.hasErrors = !items.isEmpty
+    }
 
     static let none = ErrorSummary(items: [])
 }

@@ -14,25 +14,32 @@ struct ErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let denied as AccessDenied where denied.decision == .authenticate && !Self.wantsJSON(request) && request.method == .get {
+        } catch {
+            return try response(for: error, request: request, context: context)
+        }
+    }
+
+    /// The response for `error`. Also used by inner middleware that must add to the error's response
+    /// (the session middleware clears an expired cookie), with the inner context (signed-in layout).
+    func response(for error: any Error, request: Request, context: Context) throws -> Response {
+        if let denied = error as? AccessDenied, denied.decision == .authenticate, !Self.wantsJSON(request), request.method == .get {
             // A person who is not signed in is sent to sign in, and brought back afterwards.
             let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return Response.redirect(to: "/sign-in?return=\(back)", type: .found)
-        } catch {
-            var problem = Problem(from: error)
-            problem.requestID = context.requestID
-            if problem.isServerFault {
-                context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "error": "\(String(reflecting: error))"])
-            } else if problem.status == 503 {
-                context.logger.warning("dependency unavailable", metadata: ["error": "\(error)"])
-            } else {
-                context.logger.debug("client error", metadata: ["status": "\(problem.status)", "problem": "\(problem.type)"])
-            }
-            var response = Self.wantsJSON(request) ? try Self.json(problem) : pages.errorPage(problem, context: context)
-            if let retry = problem.retryAfter { response.headers[.retryAfter] = String(retry) }
-            if problem.status == 401 { response.headers[.wwwAuthenticate] = "Bearer realm=\"anydoor\"" }
-            return response
         }
+        var problem = Problem(from: error)
+        problem.requestID = context.requestID
+        if problem.isServerFault {
+            context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "error": "\(String(reflecting: error))"])
+        } else if problem.status == 503 {
+            context.logger.warning("dependency unavailable", metadata: ["error": "\(error)"])
+        } else {
+            context.logger.debug("client error", metadata: ["status": "\(problem.status)", "problem": "\(problem.type)"])
+        }
+        var response = Self.wantsJSON(request) ? try Self.json(problem) : pages.errorPage(problem, context: context)
+        if let retry = problem.retryAfter { response.headers[.retryAfter] = String(retry) }
+        if problem.status == 401 { response.headers[.wwwAuthenticate] = "Bearer realm=\"anydoor\"" }
+        return response
     }
 
     /// API paths always get JSON; elsewhere the Accept header decides, HTML by default.
