@@ -24,7 +24,10 @@ struct Seed: AsyncParsableCommand {
         let outcome = try await DemoSeeder(ministries: services.ministries).seed { done, total, part in
             progress("[\(done)/\(total)] \(part)")
         }
-        print("Demo data: \(outcome.created) created, \(outcome.alreadyPresent) already present.")
+        let staff = try await DemoStaff.seed(staff: SQLStaff(database: services.database, keys: services.keys), environment: .live) { done, total in
+            progress("[\(done)/\(total)] staff")
+        }
+        print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(staff) staff accounts created.")
         await services.database.shutdown()
     }
 }

@@ -31,7 +31,8 @@ public struct AppServices: Sendable {
             let outcome = try await DemoSeeder(ministries: ministries).seed { done, total, part in
                 if done == total { progress("Loaded \(total) \(part)") }
             }
-            logger.info("demo data loaded", metadata: ["created": "\(outcome.created)"])
+            let staff = try await DemoStaff.seed(staff: SQLStaff(database: database, keys: keys), environment: environment)
+            logger.info("demo data loaded", metadata: ["ministries": "\(outcome.created)", "staff": "\(staff)"])
         }
     }
 }

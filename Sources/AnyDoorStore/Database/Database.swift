@@ -18,6 +18,11 @@ public final class Database: Sendable {
     let logger: Logger
     /// Connections currently lent out, for the `/metrics` pool gauges.
     let inUse = LockedCounter()
+    /// SQLite allows one writer at a time. Write transactions queue here, in the process, instead of
+    /// waiting inside SQLite (busy_timeout), which would hold blocking threads while they wait.
+    let writers = AsyncLock()
+    /// SQLite calls block a thread; they get their own pool so a waiting query never starves the others.
+    let sqliteThreads: NIOThreadPool?
 
     /// The most connections the pool opens at once.
     public var maxConnections: Int { pool.maxConnections }
@@ -33,8 +38,11 @@ public final class Database: Sendable {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             self.flavour = .sqlite
+            let threads = NIOThreadPool(numberOfThreads: 8)
+            threads.start()
+            self.sqliteThreads = threads
             self.pool = PooledConnections(
-                source: SQLiteFileSource(path: path),
+                source: SQLiteFileSource(path: path, threadPool: threads),
                 maxConnectionsPerEventLoop: 2,
                 logger: logger,
                 eventLoopGroup: eventLoopGroup
@@ -47,6 +55,7 @@ public final class Database: Sendable {
                 throw DatabaseConfigurationError.invalidPostgresURL
             }
             self.flavour = .postgres
+            self.sqliteThreads = nil
             self.pool = PooledConnections(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
                 maxConnectionsPerEventLoop: 4,
@@ -71,8 +80,21 @@ public final class Database: Sendable {
 
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws.
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        guard flavour == .sqlite else { return try await runTransaction(body) }
+        await writers.lock()
+        do {
+            let result = try await runTransaction(body)
+            await writers.unlock()
+            return result
+        } catch {
+            await writers.unlock()
+            throw error
+        }
+    }
+
+    private func runTransaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await withSQL { sql in
-            // SQLite: take the write lock up front so two writers queue on busy_timeout instead of deadlocking.
+            // SQLite: take the write lock up front so a transaction never fails half-way on a busy database.
             try await sql.raw(SQLQueryString(flavour == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")).run()
             do {
                 let result = try await body(sql)
@@ -93,6 +115,7 @@ public final class Database: Sendable {
     /// Closes every connection. Call once, at shutdown.
     public func shutdown() async {
         await pool.shutdown()
+        try? await sqliteThreads?.shutdownGracefully()
     }
 
     static func isConnectionFailure(_ error: any Error) -> Bool {
@@ -166,9 +189,10 @@ struct PooledConnections<Source: ConnectionPoolSource>: SQLConnectionPool, @unch
 /// and foreign keys enforced.
 struct SQLiteFileSource: ConnectionPoolSource {
     let path: String
+    let threadPool: NIOThreadPool
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
-        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).flatMap { connection in
+        SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).flatMap { connection in
             let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"]
             return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { previous, pragma in
                 previous.flatMap { connection.query(pragma).map { _ in } }
@@ -184,4 +208,26 @@ final class LockedCounter: @unchecked Sendable {
 
     func add(_ delta: Int) { lock.withLock { count += delta } }
     var value: Int { lock.withLock { count } }
+}
+
+/// A lock for async code: waiters queue in order and suspend instead of blocking a thread.
+actor AsyncLock {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty {
+            locked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
 }
