@@ -61,7 +61,9 @@ struct AccountController: Sendable {
             return pages.render(NoticePage(titleKey: "reset.doneTitle", message: t("reset.done"), linkText: t("reset.backToSignIn"), linkHref: "/sign-in"), context: context, path: "/password-reset")
         }
         router.get("/staff") { _, context in
-            guard case .staff(let id, let roles) = context.actor else { throw AccessDenied(decision: .authenticate, action: .useOwnAccount) }
+            guard case .staff(let id, let roles) = context.actor else {
+                throw AccessDenied(decision: context.actor == .anonymous ? .authenticate : .deny, action: .useOwnAccount)
+            }
             let account = try await identity.staff.find(id)
             let t = pages.translator(for: context)
             return pages.render(StaffHomePage(csrfToken: context.csrfToken, name: account?.name ?? "", roles: roles.map { t("role.\($0.role.rawValue)") }), context: context, path: "/staff")
@@ -194,7 +196,7 @@ struct AccountController: Sendable {
     func renderTOTPSetup(_ context: AppRequestContext, secret: String?, errors: [FieldError]) async throws -> Response {
         try context.require(.useOwnAccount)
         guard case .person(let personID, _, _) = context.actor, let account = try await identity.people.find(personID) else {
-            throw AccessDenied(decision: .deny, action: .useOwnAccount)
+            throw AccessDenied(decision: context.actor == .anonymous ? .authenticate : .deny, action: .useOwnAccount)
         }
         let secret = secret ?? OneTimeCodes.newTOTPSecret()
         let t = pages.translator(for: context)

@@ -1,0 +1,137 @@
+@testable import AnyDoorApp
+import AnyDoorCore
+import AnyDoorStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// Every route against every kind of caller: the expected answers are written out here, independently
+/// of the policy, so a change to the policy or a new route that nobody thought about fails this test.
+@Suite struct AuthorisationMatrixTests {
+    enum Caller: Hashable, CustomStringConvertible {
+        case anonymous
+        case personOneFactor
+        case personTwoFactors
+        case adminToken
+        case staff(StaffRole)
+
+        static var all: [Caller] { [.anonymous, .personOneFactor, .personTwoFactors, .adminToken] + StaffRole.allCases.map { .staff($0) } }
+        var description: String {
+            switch self {
+            case .anonymous: "anonymous"
+            case .personOneFactor: "person (1 factor)"
+            case .personTwoFactors: "person (2 factors)"
+            case .adminToken: "admin token"
+            case .staff(let role): "staff \(role.rawValue)"
+            }
+        }
+        var isPerson: Bool { self == .personOneFactor || self == .personTwoFactors }
+        var isStaff: Bool { if case .staff = self { true } else { false } }
+    }
+
+    struct Rule: Sendable {
+        let method: HTTPRequest.Method
+        let path: String
+        let allowed: @Sendable (Caller) -> Bool
+    }
+
+    static let everyone: @Sendable (Caller) -> Bool = { _ in true }
+
+    /// Safe requests only (GET), plus API writes which the matrix sends with an empty JSON object: an
+    /// allowed caller gets a validation error (422), a refused one 401/403. Form posts are covered by
+    /// their own tests because they need a valid form.
+    static let rules: [Rule] = [
+        Rule(method: .get, path: "/", allowed: everyone),
+        Rule(method: .get, path: "/ministries", allowed: everyone),
+        Rule(method: .get, path: "/health/live", allowed: everyone),
+        Rule(method: .get, path: "/health/ready", allowed: everyone),
+        Rule(method: .get, path: "/metrics", allowed: everyone),
+        Rule(method: .get, path: "/openapi.json", allowed: everyone),
+        Rule(method: .get, path: "/api/v1/ministries", allowed: everyone),
+        Rule(method: .get, path: "/api/v1/ministries/{id}", allowed: everyone),
+        Rule(method: .post, path: "/api/v1/ministries", allowed: { $0 == .adminToken }),
+        Rule(method: .patch, path: "/api/v1/ministries/{id}", allowed: { $0 == .adminToken }),
+        Rule(method: .get, path: "/register", allowed: everyone),
+        Rule(method: .get, path: "/sign-in", allowed: everyone),
+        Rule(method: .get, path: "/staff/sign-in", allowed: everyone),
+        Rule(method: .get, path: "/password-reset", allowed: everyone),
+        Rule(method: .get, path: "/dev/mailbox", allowed: everyone),
+        Rule(method: .get, path: "/account", allowed: { $0.isPerson }),
+        Rule(method: .get, path: "/account/two-factor", allowed: { $0.isPerson }),
+        Rule(method: .get, path: "/staff", allowed: { $0.isStaff }),
+    ]
+
+    /// Routes outside the matrix, each with the reason and the test that covers it.
+    static let coveredElsewhere: Set<String> = [
+        "POST /register", "POST /sign-in", "POST /staff/sign-in", "GET /sign-in/code", "POST /sign-in/code", "POST /sign-out", // SignInTests
+        "POST /account/sessions/sign-out-others", "POST /account/two-factor", // SessionTests, SignInTests
+        "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
+    ]
+
+    @Test func everyRegisteredRouteIsInTheMatrixOrCoveredElsewhere() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anydoor-matrix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let services = try AppServices.open(configuration: TestApp.configuration(dataDirectory: folder.path), logger: Logger(label: "test"))
+        let router = try await buildRouter(services: services, registry: .init())
+        await services.database.shutdown()
+        let inMatrix = Set(Self.rules.map { "\($0.method.rawValue) \($0.path)" })
+        for route in router.routes {
+            let name = "\(route.method.rawValue) \(route.path.description)"
+            #expect(inMatrix.contains(name) || Self.coveredElsewhere.contains(name), "\(name) is in neither the authorisation matrix nor the covered list")
+        }
+    }
+
+    @Test func everyCallerGetsExactlyTheAccessTheMatrixSays() async throws {
+        let clock = TestClock()
+        try await TestApp.run(clock: clock) { client in
+            // setup: one signed-in browser per caller
+            var browsers: [Caller: Browser] = [:]
+            let oneFactor = Browser(client)
+            try await oneFactor.register(email: "one.factor@example.ca")
+            browsers[.personOneFactor] = oneFactor
+            let twoFactors = Browser(client)
+            try await twoFactors.register(email: "two.factors@example.ca")
+            _ = try await twoFactors.enableTOTP(clock: { clock.now })
+            browsers[.personTwoFactors] = twoFactors
+            for (local, _, role) in DemoStaff.members {
+                let browser = Browser(client)
+                try await browser.get("/staff/sign-in")
+                let first = try await browser.post("/staff/sign-in", ["email": DemoStaff.email(local), "password": DemoStaff.password])
+                #expect(first.location?.hasPrefix("/sign-in/code") == true, "staff must give a second factor")
+                try await browser.get("/sign-in/code")
+                let second = try await browser.post("/sign-in/code", ["code": OneTimeCodes.code(secret: DemoStaff.totpSecret(role), at: clock.now)])
+                #expect(second.status == .found, "\(role) could not sign in")
+                browsers[.staff(role)] = browser
+            }
+            browsers[.anonymous] = Browser(client)
+            let ministryID = try await client.execute(uri: "/api/v1/ministries", method: .get) { response in
+                try #require(((try response.json()["items"] as? [[String: Any]])?.first?["id"]) as? String)
+            }
+            // MUT + validate
+            for rule in Self.rules {
+                let path = rule.path.replacingOccurrences(of: "{id}", with: ministryID)
+                for caller in Caller.all {
+                    let status: HTTPResponse.Status
+                    if caller == .adminToken {
+                        status = try await client.execute(uri: path, method: rule.method, headers: .admin, body: rule.method == .get ? nil : .json("{}")) { $0.status }
+                    } else {
+                        let browser = try #require(browsers[caller])
+                        let cookie = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+                        var headers: HTTPFields = [.contentType: "application/json"]
+                        if !cookie.isEmpty { headers[.cookie] = cookie }
+                        status = try await client.execute(uri: path, method: rule.method, headers: headers, body: rule.method == .get ? nil : .json("{}")) { $0.status }
+                    }
+                    let allowed = (200..<300).contains(status.code) || status == .unprocessableContent
+                    let refused = [401, 403].contains(status.code) || (status == .found && rule.method == .get)
+                    if rule.allowed(caller) {
+                        #expect(allowed, "\(caller) should be allowed \(rule.method) \(rule.path), got \(status.code)")
+                    } else {
+                        #expect(refused, "\(caller) should be refused \(rule.method) \(rule.path), got \(status.code)")
+                    }
+                }
+            }
+        }
+    }
+}
