@@ -5,14 +5,14 @@ import Hummingbird
 /// JSON responses of the API: UTF-8, ISO 8601 dates with zone, stable key order.
 enum APIResponse {
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, contentType: String = "application/json") throws -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: try encode(value)))
+    }
+
+    static func encode<Value: Encodable>(_ value: Value) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: status,
-            headers: [.contentType: contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
+        return ByteBuffer(bytes: try encoder.encode(value))
     }
 }
 

@@ -6,11 +6,16 @@ import Hummingbird
 /// needs an administrator.
 struct MinistriesAPIController: Sendable {
     let ministries: MinistryService
+    let cache = MinistryListCache()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("/api/v1/ministries")
-        group.get { _, _ in
-            try await APIResponse.json(MinistryList(items: ministries.list().map(MinistryResource.init)))
+        group.get { request, _ in
+            let (body, etag) = try await listBody()
+            if request.headers[.ifNoneMatch] == etag {
+                return Response(status: .notModified, headers: [.eTag: etag])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json", .eTag: etag], body: .init(byteBuffer: body))
         }
         group.get("{id}") { _, context in
             let id = try Self.ministryID(context)
@@ -20,6 +25,7 @@ struct MinistriesAPIController: Sendable {
             try context.require(.manageMinistries)
             let input = try await JSONBody.decode(MinistryInput.self, from: request)
             let ministry = try await ministries.create(input)
+            cache.clear()
             var response = try APIResponse.json(MinistryResource(ministry), status: .created)
             response.headers[.location] = "/api/v1/ministries/\(ministry.id)"
             return response
@@ -28,8 +34,19 @@ struct MinistriesAPIController: Sendable {
             try context.require(.manageMinistries)
             let id = try Self.ministryID(context)
             let input = try await JSONBody.decode(MinistryInput.self, from: request)
-            return try await APIResponse.json(MinistryResource(ministries.update(id, with: input)))
+            let changed = try await ministries.update(id, with: input)
+            cache.clear()
+            return try APIResponse.json(MinistryResource(changed))
         }
+    }
+
+    /// The encoded list, from the cache when fresh.
+    func listBody() async throws -> (ByteBuffer, String) {
+        if let cached = cache.current() { return cached }
+        let body = try await APIResponse.encode(MinistryList(items: ministries.list().map(MinistryResource.init)))
+        let etag = "\"" + OneTimeCodes.digest(String(buffer: body)).prefix(32) + "\""
+        cache.store(body, etag: etag)
+        return (body, etag)
     }
 
     static func ministryID(_ context: AppRequestContext) throws -> MinistryID {

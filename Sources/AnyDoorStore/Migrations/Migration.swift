@@ -15,5 +15,6 @@ public enum Migrations {
     public static let all: [any Migration] = [
         CreateMinistries(),
         CreateAccounts(),
+        CreateRecordAccess(),
     ]
 }

@@ -148,3 +148,24 @@ import Testing
         }
     }
 }
+
+@Suite struct MinistryListCachingTests {
+    @Test func aWriteIsVisibleInTheListAtOnceAndAnUnchangedListAnswers304() async throws {
+        try await TestApp.run { client in
+            let etag = try await client.execute(uri: "/api/v1/ministries", method: .get) { response in
+                try #require(response.headers[.eTag])
+            }
+            try await client.execute(uri: "/api/v1/ministries", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .notModified)
+                #expect(response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/api/v1/ministries", method: .post, headers: .admin, body: .json(MinistriesAPITests.newMinistry)) { _ in }
+            try await client.execute(uri: "/api/v1/ministries", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .ok)
+                let items = try response.json()["items"] as? [Any]
+                #expect(items?.count == 26)
+                #expect(response.headers[.eTag] != etag)
+            }
+        }
+    }
+}
