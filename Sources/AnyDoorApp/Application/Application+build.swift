@@ -17,9 +17,10 @@ public struct AppServices: Sendable {
     /// Opens the database pool (lazily: no connection until first use) and wires the use cases.
     public static func open(configuration: AppConfiguration, logger: Logger, environment: AnyDoorCore.Environment = .live) throws -> AppServices {
         let location = DatabaseLocation.from(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
+        let keys = try configuration.keyRing() // before the pool opens, so a configuration error leaves nothing open
         let database = try Database(location: location, logger: logger)
         let ministries = MinistryService(repository: SQLMinistryRepository(database: database), environment: environment)
-        return AppServices(configuration: configuration, database: database, keys: try configuration.keyRing(), ministries: ministries, environment: environment)
+        return AppServices(configuration: configuration, database: database, keys: keys, ministries: ministries, environment: environment)
     }
 
     /// Applies pending migrations, then loads the demo data if this is an embedded database that is empty

@@ -12,6 +12,11 @@ struct AccountController: Sendable {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/register") { _, context in renderRegister(context) }
         router.post("/register") { request, context in try await register(request, context) }
+        router.get("/register/done") { _, context in
+            let t = pages.translator(for: context)
+            return pages.render(NoticePage(titleKey: "register.doneTitle", message: t("register.done"), linkText: t("register.continue"),
+                                           linkHref: context.actor.personID == nil ? "/sign-in" : "/account/two-factor"), context: context, path: "/register/done")
+        }
         router.get("/sign-in") { request, context in renderSignIn(context, staff: false, returnTo: Self.localPath(request.uri.queryParameters["return"].map(String.init))) }
         router.post("/sign-in") { request, context in try await signIn(request, context, kind: .person) }
         router.get("/staff/sign-in") { request, context in renderSignIn(context, staff: true, returnTo: Self.localPath(request.uri.queryParameters["return"].map(String.init)) ?? "/staff") }
@@ -89,9 +94,8 @@ struct AccountController: Sendable {
         do {
             let token = try await identity.register(.init(email: form["email"], name: form["name"], password: form["password"], language: context.language),
                                                     device: Self.device(request))
-            let t = pages.translator(for: context)
-            var response = pages.render(NoticePage(titleKey: "register.doneTitle", message: t("register.done"), linkText: t("register.continue"),
-                                                   linkHref: token == nil ? "/sign-in" : "/account/two-factor"), context: context, path: "/register")
+            // Post/redirect/get: the next page is drawn by a fresh request, with the new session.
+            var response = Response.redirect(to: "/register/done", type: .normal)
             if let token { response.setCookie(SessionMiddleware.cookie(token)) }
             return response
         } catch let error as ValidationError {

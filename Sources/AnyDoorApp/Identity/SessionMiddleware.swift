@@ -31,10 +31,13 @@ struct SessionMiddleware: RouterMiddleware {
                 context.session = session
                 if !session.awaitingSecondFactor {
                     context.actor = try await actor(for: session)
-                    // The person's saved language comes before Accept-Language, after an explicit ?lang=.
-                    if request.uri.queryParameters["lang"] == nil, let person = context.actor.personID,
-                       let account = try await identity.people.find(person) {
-                        context.language = account.person.preferredLanguage
+                    // The person's saved language comes first; choosing another with ?lang= saves it.
+                    if let person = context.actor.personID, let account = try await identity.people.find(person) {
+                        if let asked = request.uri.queryParameters["lang"].flatMap({ LocaleNegotiation.match(String($0)) }) {
+                            if asked != account.person.preferredLanguage { try await identity.people.setPreferredLanguage(person, asked) }
+                        } else {
+                            context.language = account.person.preferredLanguage
+                        }
                     }
                 }
                 if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {

@@ -22,7 +22,7 @@ struct PageRenderer: Sendable {
         return PageRenderer(library: library, catalog: catalog)
     }
 
-    /// What every template can reach: `{{t.key}}`, `{{layout.*}}` and `{{page.*}}`.
+    /// What every template can reach: the translator `t` (`t.home.title`), `layout` and `page`.
     struct Document<Page: PageModel>: Sendable {
         let t: Translator
         let layout: LayoutModel

@@ -54,6 +54,7 @@ import Testing
         Rule(method: .post, path: "/api/v1/ministries", allowed: { $0 == .adminToken }),
         Rule(method: .patch, path: "/api/v1/ministries/{id}", allowed: { $0 == .adminToken }),
         Rule(method: .get, path: "/register", allowed: everyone),
+        Rule(method: .get, path: "/register/done", allowed: everyone),
         Rule(method: .get, path: "/sign-in", allowed: everyone),
         Rule(method: .get, path: "/staff/sign-in", allowed: everyone),
         Rule(method: .get, path: "/password-reset", allowed: everyone),

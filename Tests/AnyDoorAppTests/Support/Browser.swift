@@ -87,7 +87,8 @@ final class Browser: @unchecked Sendable {
     func register(email: String, name: String = "Ada Lovelace", password: String = "violet harbour lantern seventeen") async throws {
         try await get("/register")
         let page = try await post("/register", ["email": email, "name": name, "password": password])
-        #expect(page.status == .ok, "registration failed: \(page.html.prefix(300))")
+        #expect(page.status == .seeOther, "registration failed: \(page.html.prefix(300))")
+        #expect(page.location == "/register/done")
     }
 
     /// Turns on TOTP from a signed-in session and returns the secret and the recovery codes.

@@ -1,0 +1,85 @@
+@testable import AnyDoorApp
+import AnyDoorCore
+import Foundation
+import Testing
+
+/// The interface catalogs: every language has every key, no key is unused, placeholders survive
+/// translation, and what templates ask for exists.
+@Suite struct MessageCatalogTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let resources = root.appendingPathComponent("Sources/AnyDoorApp/Resources")
+
+    static func load(_ language: LanguageCode) throws -> MessageCatalog.CatalogFile {
+        let url = resources.appendingPathComponent("Locales/\(language.rawValue).json")
+        return try JSONDecoder().decode(MessageCatalog.CatalogFile.self, from: Data(contentsOf: url))
+    }
+
+    static func placeholders(_ text: String) -> [String] {
+        Browser.allMatches(#"\{([A-Za-z_][A-Za-z0-9_]*)\}"#, in: text).sorted()
+    }
+
+    /// Keys the code builds at run time from a known set of values.
+    static var dynamicKeys: Set<String> {
+        var keys = Set<String>()
+        StaffRole.allCases.forEach { keys.insert("role.\($0.rawValue)") }
+        AssuranceLevel.allCases.forEach { keys.insert("assurance.level\($0.rawValue)") }
+        for template in ["verifyEmail", "alreadyRegistered", "resetPassword", "passwordChanged"] {
+            keys.insert("email.\(template).subject"); keys.insert("email.\(template).body")
+        }
+        return keys
+    }
+
+    /// Families whose keys are looked up from stored codes (audit actions, field errors).
+    static let dynamicPrefixes = ["activity.", "errors."]
+
+    static func sourceText() throws -> String {
+        var text = ""
+        let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent("Sources/AnyDoorApp"), includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            if ["swift", "mustache"].contains(url.pathExtension) { text += try String(contentsOf: url, encoding: .utf8) }
+        }
+        return text
+    }
+
+    @Test(arguments: LanguageCode.allCases)
+    func everyLanguageHasExactlyTheEnglishKeysWithTheSamePlaceholders(_ language: LanguageCode) throws {
+        let english = try Self.load(.english)
+        let catalog = try Self.load(language)
+        #expect(catalog.language == language.rawValue)
+        let missing = Set(english.messages.keys).subtracting(catalog.messages.keys)
+        let extra = Set(catalog.messages.keys).subtracting(english.messages.keys)
+        #expect(missing.isEmpty, "\(language.rawValue) lacks \(missing.sorted())")
+        #expect(extra.isEmpty, "\(language.rawValue) has keys English does not: \(extra.sorted())")
+        for (key, entry) in catalog.messages {
+            guard let source = english.messages[key] else { continue }
+            #expect(Self.placeholders(entry.text) == Self.placeholders(source.text), "\(language.rawValue) \(key) breaks a placeholder")
+            #expect(!entry.text.trimmingCharacters(in: .whitespaces).isEmpty, "\(language.rawValue) \(key) is empty")
+            if language != .english {
+                #expect(entry.status != .source, "\(language.rawValue) \(key) is marked as source")
+                #expect(entry.text != source.text || key == "site.name", "\(language.rawValue) \(key) is a copy of the English")
+            }
+        }
+    }
+
+    @Test func everyKeyIsUsedAndEveryKeyUsedExists() throws {
+        let english = try Self.load(.english)
+        let sources = try Self.sourceText()
+        // Keys asked for: {{t.key}} in templates, literals passed to the translator, page title keys.
+        let explicit = Set(Browser.allMatches(#"\{\{[#^/]?t\.([A-Za-z0-9_.]+)\}\}"#, in: sources)
+            + Browser.allMatches(#"(?<![A-Za-z])(?:t|translate|format)\("([a-z][A-Za-z0-9_.]+)""#, in: sources)
+            + Browser.allMatches(#"titleKey: "([a-z][A-Za-z0-9_.]+)""#, in: sources))
+        let unknown = explicit.filter { english.messages[$0] == nil && !Self.dynamicPrefixes.contains(where: $0.hasPrefix) }
+        #expect(unknown.isEmpty, "used but not in en.json: \(unknown.sorted())")
+        // Keys used anywhere: the above, and any string literal in the code that names a key.
+        let used = explicit.union(Browser.allMatches(#""([a-z][A-Za-z0-9]*\.[A-Za-z0-9_.]+)""#, in: sources))
+        let unused = Set(english.messages.keys).subtracting(used).subtracting(Self.dynamicKeys)
+            .filter { key in !Self.dynamicPrefixes.contains(where: key.hasPrefix) }
+        #expect(unused.isEmpty, "in en.json but used nowhere: \(unused.sorted())")
+    }
+
+    @Test func theCatalogFallsBackToEnglishAndShowsTheKeyWhenEvenThatIsMissing() {
+        let catalog = MessageCatalog(messages: [.english: ["a.b": "English"], .french: [:]])
+        #expect(catalog.message("a.b", in: .french) == "English")
+        #expect(catalog.message("missing.key", in: .french) == "missing.key")
+    }
+}
