@@ -90,6 +90,8 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
     MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)
     AccountController(identity: identity, pages: pages).addRoutes(to: router)
+    PeopleController(identity: identity, pages: pages).addRoutes(to: router)
+    RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
     MailboxController(outbox: identity.outbox, pages: pages, enabled: services.configuration.devMailboxEnabled).addRoutes(to: router)
     return router
 }

@@ -31,6 +31,23 @@ struct AccountController: Sendable {
             try await identity.signOutEverywhereElse(session)
             return try await account(context, notice: pages.translator(for: context)("account.signedOutOthers"))
         }
+        router.get("/account/step-up") { request, context in
+            try context.require(.useOwnAccount)
+            guard case .person(let person, _, _) = context.actor, let account = try await identity.people.find(person) else { throw AccessDenied(decision: .deny, action: .useOwnAccount) }
+            let returnTo = Self.localPath(request.uri.queryParameters["return"].map(String.init)) ?? "/account"
+            guard account.totpEnabledAt != nil else { return Response.redirect(to: "/account/two-factor?return=\(returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", type: .found) }
+            return renderStepUp(context, returnTo: returnTo, errors: [])
+        }
+        router.post("/account/step-up") { request, context in
+            try context.require(.useOwnAccount)
+            guard let session = context.session else { throw AccessDenied(decision: .authenticate, action: .useOwnAccount) }
+            let form = try await FormBody.read(request)
+            let returnTo = Self.localPath(form["return"]) ?? "/account"
+            guard try await identity.completeSecondFactor(session: session, code: form["code"], address: context.remoteAddress) else {
+                return renderStepUp(context, returnTo: returnTo, errors: [FieldError(field: "code", code: "wrongCode", message: "The code is not right.")], status: .unauthorized)
+            }
+            return Response.redirect(to: returnTo, type: .normal)
+        }
         router.get("/account/two-factor") { _, context in try await renderTOTPSetup(context, secret: nil, errors: []) }
         router.post("/account/two-factor") { request, context in try await enableTOTP(request, context) }
         router.get("/verify-email/{token}") { _, context in
@@ -140,6 +157,14 @@ struct AccountController: Sendable {
             return renderSignIn(context, staff: kind == .staff, returnTo: returnTo, email: form["email"],
                                 errors: [FieldError(field: "email", code: "throttled", message: "Too many attempts. Wait an hour, or reset your password.")], status: .tooManyRequests)
         }
+    }
+
+    func renderStepUp(_ context: AppRequestContext, returnTo: String, errors: [FieldError], status: HTTPResponse.Status = .ok) -> Response {
+        let t = pages.translator(for: context)
+        let messages = FieldMessages(translate: t, errors: errors)
+        return pages.render(StepUpPage(csrfToken: context.csrfToken, errors: messages.summary,
+                                       code: FormField(name: "code", label: t("secondFactor.code"), hint: t("secondFactor.hint"), autocomplete: "one-time-code", error: messages.message(for: "code"), inputmode: "numeric"),
+                                       returnTo: returnTo), context: context, path: "/account/step-up", status: status)
     }
 
     func renderSecondFactor(_ context: AppRequestContext, returnTo: String?, errors: [FieldError] = [], status: HTTPResponse.Status = .ok) throws -> Response {

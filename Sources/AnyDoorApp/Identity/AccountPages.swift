@@ -131,3 +131,13 @@ struct StaffHomePage: PageModel {
     let name: String
     let roles: [String]
 }
+
+/// `/account/step-up`: confirm with a second factor before seeing personal information.
+struct StepUpPage: PageModel {
+    static let template = "step-up"
+    let titleKey = "stepUp.title"
+    let csrfToken: String
+    let errors: ErrorSummary
+    let code: FormField
+    let returnTo: String
+}

@@ -27,6 +27,11 @@ struct ErrorMiddleware: RouterMiddleware {
             let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return Response.redirect(to: "/sign-in?return=\(back)", type: .found)
         }
+        if let denied = error as? AccessDenied, case .stepUp = denied.decision, !Self.wantsJSON(request), request.method == .get {
+            // Never refused without a way on: confirm with a second factor, then come back.
+            let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return Response.redirect(to: "/account/step-up?return=\(back)", type: .found)
+        }
         var problem = Problem(from: error)
         problem.requestID = context.requestID
         if problem.isServerFault {

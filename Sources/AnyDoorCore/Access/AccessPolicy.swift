@@ -20,6 +20,12 @@ public enum Action: Sendable, Equatable {
     case readAuditLog
     /// Read the development mailbox (only when the local outbox transport is in use).
     case readDevelopmentMailbox
+    /// Look a person up (by email) to serve them.
+    case findPeople
+    /// See, give and revoke one's own representations.
+    case manageOwnRepresentatives
+    /// Act for another person on a service. `granted` is what the actor's representation allows there.
+    case actFor(PersonID, service: String, needs: RepresentationScope, granted: RepresentationScope?)
 }
 
 /// The one place that decides every access. Default deny: an action not granted below is refused.
@@ -46,6 +52,19 @@ public enum AccessPolicy {
             return staffOnly(actor) { $0.isAdministrator || $0.holds(.privacyOfficer) }
         case .verifyIdentity, .recordRepresentation:
             return staffOnly(actor) { $0.holds(.counterAgent) || $0.holds(.officeManager) }
+        case .findPeople:
+            return staffOnly(actor, servesPeople)
+        case .manageOwnRepresentatives:
+            switch actor {
+            case .person(_, let authentication, _): return authentication >= .multiFactor ? .allow : .stepUp(.multiFactor)
+            case .anonymous: return .authenticate
+            case .staff, .configuredAdministrator: return .deny
+            }
+        case .actFor(let person, _, let needs, let granted):
+            guard case .person(let id, let authentication, _) = actor else { return actor == .anonymous ? .authenticate : .deny }
+            // Interpreters and helpers hold no representation, so they never pass here.
+            guard id != person, let granted, granted >= needs else { return .deny }
+            return authentication >= .multiFactor ? .allow : .stepUp(.multiFactor)
         case .useOwnAccount:
             switch actor {
             case .person, .staff: return .allow
@@ -59,14 +78,19 @@ public enum AccessPolicy {
                 // Personal information needs two factors (REFERENCE.md section 6: AAL2).
                 return authentication >= .multiFactor ? .allow : .stepUp(.multiFactor)
             case .staff:
-                return actor.holds(.counterAgent) || actor.holds(.contactCentreAgent) || actor.holds(.officeManager)
-                    || actor.holds(.ministryCaseworker) || actor.holds(.privacyOfficer) ? .allow : .deny
+                return servesPeople(actor) ? .allow : .deny
             case .anonymous:
                 return .authenticate
             case .configuredAdministrator:
                 return .deny
             }
         }
+    }
+
+    /// Staff whose work is serving people and may therefore open a person's record (with a purpose).
+    static func servesPeople(_ actor: Actor) -> Bool {
+        actor.holds(.counterAgent) || actor.holds(.contactCentreAgent) || actor.holds(.officeManager)
+            || actor.holds(.ministryCaseworker) || actor.holds(.privacyOfficer)
     }
 
     static func staffOnly(_ actor: Actor, _ rule: (Actor) -> Bool) -> Decision {

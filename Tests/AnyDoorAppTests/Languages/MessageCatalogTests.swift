@@ -23,6 +23,11 @@ import Testing
         var keys = Set<String>()
         StaffRole.allCases.forEach { keys.insert("role.\($0.rawValue)") }
         AssuranceLevel.allCases.forEach { keys.insert("assurance.level\($0.rawValue)") }
+        EvidenceType.allCases.forEach { keys.insert("evidence.\($0.rawValue)") }
+        CheckMethod.allCases.forEach { keys.insert("method.\($0.rawValue)") }
+        Relationship.allCases.forEach { keys.insert("relationship.\($0.rawValue)") }
+        AccessPurpose.allCases.forEach { keys.insert("purpose.\($0.rawValue)") }
+        RepresentationScope.allCases.forEach { keys.insert("scope.\($0.rawValue)") }
         for template in ["verifyEmail", "alreadyRegistered", "resetPassword", "passwordChanged"] {
             keys.insert("email.\(template).subject"); keys.insert("email.\(template).body")
         }
