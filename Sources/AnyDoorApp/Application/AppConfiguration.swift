@@ -28,6 +28,12 @@ public struct AppConfiguration: Sendable {
     /// `ANYDOOR_DEV_MAILBOX`: serve `/dev/mailbox`. Default: on with the embedded database, off on PostgreSQL.
     public var devMailbox: Bool?
 
+    /// `ANYDOOR_OIDC_ISSUER`, `ANYDOOR_OIDC_CLIENT_ID`, `ANYDOOR_OIDC_CLIENT_SECRET`: the provincial
+    /// identity provider. Sign-in with it is offered only when issuer and client id are set.
+    public var oidcIssuer: String?
+    public var oidcClientID: String?
+    public var oidcClientSecret: String?
+
     /// Whether `/dev/mailbox` is served.
     public var devMailboxEnabled: Bool {
         devMailbox ?? !(databaseURL?.hasPrefix("postgres") ?? false)
@@ -76,6 +82,17 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("ANYDOOR_PUBLIC_URL", "an http or https address like https://anydoor.gov.bc.ca")
             }
             configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let issuer = environment["ANYDOOR_OIDC_ISSUER"], !issuer.isEmpty {
+            guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError.invalid("ANYDOOR_OIDC_ISSUER", "the identity provider's issuer URL")
+            }
+            guard let client = environment["ANYDOOR_OIDC_CLIENT_ID"], !client.isEmpty else {
+                throw ConfigurationError.invalid("ANYDOOR_OIDC_CLIENT_ID", "set when ANYDOOR_OIDC_ISSUER is")
+            }
+            configuration.oidcIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+            configuration.oidcClientID = client
+            configuration.oidcClientSecret = environment["ANYDOOR_OIDC_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         }
         configuration.dataKeys = environment["ANYDOOR_DATA_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.indexKey = environment["ANYDOOR_INDEX_KEY"].flatMap { $0.isEmpty ? nil : $0 }

@@ -1,5 +1,6 @@
 import AnyDoorCore
 import AnyDoorStore
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -59,7 +60,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw ResourcesMissing()
     }
-    let pages = try await PageRenderer.load(resources: resources)
+    let pages = try await PageRenderer.load(resources: resources, provincialSignIn: services.configuration.oidcIssuer != nil)
     let identity = IdentityService(
         database: services.database, keys: services.keys,
         passwords: try Passwords(blocklistFile: resources.appendingPathComponent("common-passwords.txt")),
@@ -92,6 +93,13 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     AccountController(identity: identity, pages: pages).addRoutes(to: router)
     PeopleController(identity: identity, pages: pages).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
+    if let issuer = services.configuration.oidcIssuer, let client = services.configuration.oidcClientID {
+        let provider = ProvincialIdentityProvider(
+            settings: .init(issuer: issuer, clientID: client, clientSecret: services.configuration.oidcClientSecret,
+                            redirectURI: services.configuration.linkBase + "/sign-in/provincial/callback"),
+            http: HTTPClient.shared)
+        ProvincialSignInController(identity: identity, provider: provider, pages: pages).addRoutes(to: router)
+    }
     MailboxController(outbox: identity.outbox, pages: pages, enabled: services.configuration.devMailboxEnabled).addRoutes(to: router)
     return router
 }

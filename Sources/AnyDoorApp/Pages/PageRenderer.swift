@@ -15,11 +15,13 @@ protocol PageModel: Sendable {
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let catalog: MessageCatalog
+    /// Whether sign-in with the provincial identity provider is offered.
+    var provincialSignIn = false
 
-    static func load(resources: URL) async throws -> PageRenderer {
+    static func load(resources: URL, provincialSignIn: Bool = false) async throws -> PageRenderer {
         let library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
         let catalog = try MessageCatalog.load(from: resources.appendingPathComponent("Locales"))
-        return PageRenderer(library: library, catalog: catalog)
+        return PageRenderer(library: library, catalog: catalog, provincialSignIn: provincialSignIn)
     }
 
     /// What every template can reach: the translator `t` (`t.home.title`), `layout` and `page`.
@@ -32,7 +34,7 @@ struct PageRenderer: Sendable {
     func render<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
         let translator = translator(for: context)
         let layout = LayoutModel(language: context.language, title: translator(page.titleKey), path: path, requestID: context.requestID,
-                                 actor: context.actor, csrfToken: context.csrfToken)
+                                 actor: context.actor, csrfToken: context.csrfToken, provincialSignIn: provincialSignIn)
         let html = library.render(Document(t: translator, layout: layout, page: page), withTemplate: Page.template) ?? ""
         return Response(
             status: status,
@@ -62,8 +64,10 @@ struct LayoutModel: Sendable {
     let isStaff: Bool
     let isPerson: Bool
     let csrfToken: String
+    let provincialSignIn: Bool
 
-    init(language: LanguageCode, title: String, path: String, requestID: String, actor: Actor = .anonymous, csrfToken: String = "") {
+    init(language: LanguageCode, title: String, path: String, requestID: String, actor: Actor = .anonymous, csrfToken: String = "", provincialSignIn: Bool = false) {
+        self.provincialSignIn = provincialSignIn
         self.isSignedIn = actor.personID != nil || actor.staffID != nil
         self.isStaff = actor.staffID != nil
         self.isPerson = actor.personID != nil

@@ -16,5 +16,6 @@ public enum Migrations {
         CreateMinistries(),
         CreateAccounts(),
         CreateRecordAccess(),
+        CreateProvincialSignIn(),
     ]
 }

@@ -77,6 +77,7 @@ import Testing
         "POST /account/sessions/sign-out-others", "POST /account/two-factor", // SessionTests, SignInTests
         "GET /staff/people/{id}", "POST /staff/people/find", "POST /staff/people/{id}/verifications", "POST /staff/people/{id}/representations", // RecordsTests
         "POST /account/step-up", "POST /account/representatives", "POST /account/representatives/{id}/revoke", "GET /act-for/{person}/services/{service}", // RecordsTests
+        "GET /sign-in/provincial", "GET /sign-in/provincial/callback", // only with a provider configured: browser-tests/test_provincial_sign_in.py
         "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
     ]
 
