@@ -1,3 +1,4 @@
+import AnyDoorStore
 import Crypto
 import Foundation
 import Hummingbird
@@ -5,19 +6,28 @@ import Hummingbird
 /// Recognises the configured administrator token in `Authorization: Bearer ...` and marks the context.
 /// It bootstraps an installation (API writes before any administrator account exists) and serves scripts.
 /// The token is compared as SHA-256 digests so the comparison takes the same time whatever matches.
+/// Ministry systems' keys (`adk_…`) are recognised here too and become `.apiClient` actors scoped to
+/// their services; a revoked, rotated-away or unknown key is simply not authenticated (401 later).
 struct AdminTokenMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokenDigest: SHA256.Digest?
+    let clients: SQLAPIClients?
 
-    init(token: String?) {
+    init(token: String?, clients: SQLAPIClients? = nil) {
         self.tokenDigest = token.map { SHA256.hash(data: Data($0.utf8)) }
+        self.clients = clients
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let tokenDigest, let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            let presented = SHA256.hash(data: Data(header.dropFirst("Bearer ".count).utf8))
-            if Self.constantTimeEqual(Array(presented), Array(tokenDigest)) {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            let token = String(header.dropFirst("Bearer ".count))
+            if let clients, let (prefix, secret) = APIKey.parse(token) {
+                if let client = try await clients.find(prefix: prefix), client.revokedAt == nil,
+                   Self.constantTimeEqual(Array(SHA256.hash(data: Data(secret.utf8))), Array(APIKey.hashBytes(client.keyHash))) {
+                    context.actor = .apiClient(client.id, services: Set(client.services))
+                }
+            } else if let tokenDigest, Self.constantTimeEqual(Array(SHA256.hash(data: Data(token.utf8))), Array(tokenDigest)) {
                 context.actor = .configuredAdministrator
             }
         }

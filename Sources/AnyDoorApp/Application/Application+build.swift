@@ -80,7 +80,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
         urlBasePath: "/assets",
         cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])])
     ))
-    router.add(middleware: AdminTokenMiddleware(token: services.configuration.adminToken))
+    router.add(middleware: AdminTokenMiddleware(token: services.configuration.adminToken, clients: SQLAPIClients(database: services.database)))
     router.add(middleware: RequestBodyMiddleware(maxBytes: services.configuration.maxBodyBytes))
     router.add(middleware: SessionMiddleware(identity: identity, errors: errors))
     router.add(middleware: CSRFMiddleware())
@@ -91,6 +91,8 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
     MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)
     AccountController(identity: identity, pages: pages).addRoutes(to: router)
+    APIClientsController(clients: SQLAPIClients(database: services.database), ministries: services.ministries, database: services.database,
+                         audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PeopleController(identity: identity, pages: pages).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
     if let issuer = services.configuration.oidcIssuer, let client = services.configuration.oidcClientID {

@@ -73,7 +73,7 @@ extension IdentityService {
         if starts == nil { problems.add("starts", "invalidFormat", "Enter the start date as YYYY-MM-DD.") }
         if ends == nil { problems.add("ends", "invalidFormat", "Enter the end date as YYYY-MM-DD.") }
         if actor.staffID != nil, (request.evidence ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            problems.add("evidence", "required", "Describe the document that proves the authority (for example a power of attorney).")
+            problems.add("proof", "required", "Describe the document that proves the authority (for example a power of attorney).")
         }
         try problems.check()
         let representation = Representation(

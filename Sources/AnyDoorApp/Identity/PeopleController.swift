@@ -53,7 +53,7 @@ struct PeopleController: Sendable {
             let form = try await FormBody.read(request)
             do {
                 _ = try await identity.grantRepresentation(for: id, .init(representativeEmail: form["email"], relationship: form["relationship"], services: form["services"],
-                                                                          scope: form["scope"], starts: form["starts"], ends: form["ends"], evidence: form["evidence"]),
+                                                                          scope: form["scope"], starts: form["starts"], ends: form["ends"], evidence: form["proof"]),
                                                            by: context.actor, channel: .inPerson)
                 return try await renderRecord(context, id: id, purpose: .servingInPerson, notice: pages.translator(for: context)("people.representationRecorded"))
             } catch let error as ValidationError {

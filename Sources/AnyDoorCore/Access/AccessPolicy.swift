@@ -24,6 +24,10 @@ public enum Action: Sendable, Equatable {
     case findPeople
     /// See, give and revoke one's own representations.
     case manageOwnRepresentatives
+    /// A ministry system's call about one service (its key must name the service).
+    case callService(String)
+    /// A ministry system reading its own registration.
+    case readOwnClient
     /// Act for another person on a service. `granted` is what the actor's representation allows there.
     case actFor(PersonID, service: String, needs: RepresentationScope, granted: RepresentationScope?)
 }
@@ -52,13 +56,19 @@ public enum AccessPolicy {
             return staffOnly(actor) { $0.isAdministrator || $0.holds(.privacyOfficer) }
         case .verifyIdentity, .recordRepresentation:
             return staffOnly(actor) { $0.holds(.counterAgent) || $0.holds(.officeManager) }
+        case .callService(let service):
+            guard case .apiClient(_, let services) = actor else { return actor == .anonymous ? .authenticate : .deny }
+            return services.contains(service) ? .allow : .deny
+        case .readOwnClient:
+            if case .apiClient = actor { return .allow }
+            return actor == .anonymous ? .authenticate : .deny
         case .findPeople:
             return staffOnly(actor, servesPeople)
         case .manageOwnRepresentatives:
             switch actor {
             case .person(_, let authentication, _): return authentication >= .multiFactor ? .allow : .stepUp(.multiFactor)
             case .anonymous: return .authenticate
-            case .staff, .configuredAdministrator: return .deny
+            case .staff, .configuredAdministrator, .apiClient: return .deny
             }
         case .actFor(let person, _, let needs, let granted):
             guard case .person(let id, let authentication, _) = actor else { return actor == .anonymous ? .authenticate : .deny }
@@ -69,7 +79,7 @@ public enum AccessPolicy {
             switch actor {
             case .person, .staff: return .allow
             case .anonymous: return .authenticate
-            case .configuredAdministrator: return .deny
+            case .configuredAdministrator, .apiClient: return .deny
             }
         case .viewPerson(let person, let representation):
             switch actor {
@@ -81,7 +91,7 @@ public enum AccessPolicy {
                 return servesPeople(actor) ? .allow : .deny
             case .anonymous:
                 return .authenticate
-            case .configuredAdministrator:
+            case .configuredAdministrator, .apiClient:
                 return .deny
             }
         }

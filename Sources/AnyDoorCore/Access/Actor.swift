@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who is asking: what every access decision starts from.
 public enum Actor: Sendable, Equatable {
     case anonymous
@@ -7,6 +9,9 @@ public enum Actor: Sendable, Equatable {
     case staff(StaffID, roles: [RoleAssignment])
     /// The operator's configured administrator token (bootstrap, before any staff account exists).
     case configuredAdministrator
+    /// A ministry system calling the API with its key, allowed only the services its key names
+    /// (X-Road style access rights: default deny, per client per service).
+    case apiClient(APIClientID, services: Set<String>)
 
     /// Whether the actor holds `role` in any scope.
     public func holds(_ role: StaffRole) -> Bool {
@@ -29,8 +34,19 @@ public enum Actor: Sendable, Equatable {
         return nil
     }
 
+    public var apiClientID: APIClientID? {
+        if case .apiClient(let id, _) = self { return id }
+        return nil
+    }
+
     public var staffID: StaffID? {
         if case .staff(let id, _) = self { return id }
         return nil
     }
+}
+
+/// Identifies a ministry system registered as an API client.
+public struct APIClientID: TypedID {
+    public let rawValue: UUID
+    public init(rawValue: UUID) { self.rawValue = rawValue }
 }

@@ -46,6 +46,7 @@ extension Actor {
         case .person(let id, _, _): "person:\(id)"
         case .staff(let id, _): "staff:\(id)"
         case .configuredAdministrator: "admin-token"
+        case .apiClient(let id, _): "api-client:\(id)"
         }
     }
 }

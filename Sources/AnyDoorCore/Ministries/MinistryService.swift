@@ -12,6 +12,10 @@ public struct MinistryService: Sendable {
         try await repository.list()
     }
 
+    public func find(code: MinistryCode) async throws -> Ministry? {
+        try await repository.find(code: code)
+    }
+
     public func get(_ id: MinistryID) async throws -> Ministry {
         guard let ministry = try await repository.find(id) else { throw MinistryError.notFound(id) }
         return ministry

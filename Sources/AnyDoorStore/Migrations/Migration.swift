@@ -17,5 +17,6 @@ public enum Migrations {
         CreateAccounts(),
         CreateRecordAccess(),
         CreateProvincialSignIn(),
+        CreateAPIClients(),
     ]
 }

@@ -53,6 +53,9 @@ import Testing
         Rule(method: .get, path: "/api/v1/ministries/{id}", allowed: everyone),
         Rule(method: .post, path: "/api/v1/ministries", allowed: { $0 == .adminToken }),
         Rule(method: .patch, path: "/api/v1/ministries/{id}", allowed: { $0 == .adminToken }),
+        Rule(method: .get, path: "/api/v1/clients", allowed: { $0 == .adminToken }),
+        Rule(method: .post, path: "/api/v1/clients", allowed: { $0 == .adminToken }),
+        Rule(method: .get, path: "/api/v1/clients/me", allowed: { _ in false }), // API clients only: APIClientsTests
         Rule(method: .get, path: "/register", allowed: everyone),
         Rule(method: .get, path: "/register/done", allowed: everyone),
         Rule(method: .get, path: "/sign-in", allowed: everyone),
@@ -78,6 +81,7 @@ import Testing
         "GET /staff/people/{id}", "POST /staff/people/find", "POST /staff/people/{id}/verifications", "POST /staff/people/{id}/representations", // RecordsTests
         "POST /account/step-up", "POST /account/representatives", "POST /account/representatives/{id}/revoke", "GET /act-for/{person}/services/{service}", // RecordsTests
         "GET /sign-in/provincial", "GET /sign-in/provincial/callback", // only with a provider configured: browser-tests/test_provincial_sign_in.py
+        "POST /api/v1/clients/{id}/rotate", "DELETE /api/v1/clients/{id}", // APIClientsTests
         "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
     ]
 
