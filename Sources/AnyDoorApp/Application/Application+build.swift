@@ -46,7 +46,10 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger, en
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [DatabaseShutdownService(database: services.database)],
+        services: [
+            DatabaseShutdownService(database: services.database),
+            RetentionService(database: services.database, keys: services.keys, environment: environment, logger: logger),
+        ],
         logger: logger
     )
     app.beforeServerStarts {
@@ -95,6 +98,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
                          audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PeopleController(identity: identity, pages: pages).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
+    PrivacyController(identity: identity, ministries: services.ministries, pages: pages).addRoutes(to: router)
     if let issuer = services.configuration.oidcIssuer, let client = services.configuration.oidcClientID {
         let provider = ProvincialIdentityProvider(
             settings: .init(issuer: issuer, clientID: client, clientSecret: services.configuration.oidcClientSecret,

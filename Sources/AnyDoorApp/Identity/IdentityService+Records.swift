@@ -20,8 +20,17 @@ extension IdentityService {
         guard let staff = actor.staffID, let account = try await people.find(person) else { return nil }
         let now = self.now
         let organisation = self.organisation(of: actor)
+        let ministries: [MinistryID] = {
+            guard case .staff(_, let roles) = actor else { return [] }
+            return roles.compactMap { if case .ministry(let id) = $0.scope { id } else { nil } }
+        }()
+        let privacy = SQLPrivacy(database: database, keys: keys)
         try await database.transaction { sql in
             try await records.logAccess(person: person, staff: staff, organisation: organisation, purpose: purpose, at: now, id: environment.makeID(), on: sql)
+            // Staff working for a ministry see the record on that ministry's behalf: a disclosure to it.
+            for ministry in Set(ministries) {
+                try await privacy.recordDisclosure(person: person, ministry: ministry, what: "record viewed (\(purpose.rawValue))", at: now, id: environment.makeID(), on: sql)
+            }
             try await audit.append(AuditEntry(at: now, actor: actor.auditName, action: "record.viewed", target: "person:\(person)", channel: .inPerson, detail: "purpose: \(purpose.rawValue)"), on: sql)
         }
         return account

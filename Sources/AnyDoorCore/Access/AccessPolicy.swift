@@ -24,6 +24,8 @@ public enum Action: Sendable, Equatable {
     case findPeople
     /// See, give and revoke one's own representations.
     case manageOwnRepresentatives
+    /// Handle people's correction requests.
+    case reviewCorrections
     /// A ministry system's call about one service (its key must name the service).
     case callService(String)
     /// A ministry system reading its own registration.
@@ -52,6 +54,8 @@ public enum AccessPolicy {
             return .allow
         case .manageMinistries, .manageStaff, .manageAPIKeys:
             return staffOnly(actor) { $0.isAdministrator }
+        case .reviewCorrections:
+            return staffOnly(actor) { $0.holds(.privacyOfficer) }
         case .readAuditLog:
             return staffOnly(actor) { $0.isAdministrator || $0.holds(.privacyOfficer) }
         case .verifyIdentity, .recordRepresentation:

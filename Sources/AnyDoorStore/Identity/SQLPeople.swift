@@ -57,6 +57,10 @@ public struct SQLPeople: Sendable {
         try await sql.update("people").set("password_hash", to: hash).where("id", .equal, id.description).run()
     }
 
+    public func setName(_ id: PersonID, _ name: String, on sql: any SQLDatabase) async throws {
+        try await sql.update("people").set("name_enc", to: try keys.seal(name, context: "people.name")).where("id", .equal, id.description).run()
+    }
+
     public func setPreferredLanguage(_ id: PersonID, _ language: LanguageCode) async throws {
         try await database.withSQL { sql in
             try await sql.update("people").set("preferred_language", to: language.rawValue).where("id", .equal, id.description).run()

@@ -18,5 +18,6 @@ public enum Migrations {
         CreateRecordAccess(),
         CreateProvincialSignIn(),
         CreateAPIClients(),
+        CreatePrivacyRecords(),
     ]
 }

@@ -21,6 +21,9 @@ public enum EncryptedColumns {
         Column(table: "notification_outbox", key: "id", column: "recipient_enc", context: "outbox.recipient"),
         Column(table: "notification_outbox", key: "id", column: "subject_enc", context: "outbox.subject"),
         Column(table: "notification_outbox", key: "id", column: "body_enc", context: "outbox.body"),
+        Column(table: "correction_requests", key: "id", column: "requested_enc", context: "corrections.requested"),
+        Column(table: "correction_requests", key: "id", column: "reason_enc", context: "corrections.reason"),
+        Column(table: "correction_requests", key: "id", column: "annotation_enc", context: "corrections.annotation"),
     ]
 }
 

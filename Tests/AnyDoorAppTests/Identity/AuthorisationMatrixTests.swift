@@ -72,6 +72,10 @@ import Testing
         Rule(method: .get, path: "/account/step-up", allowed: { $0.isPerson }),
         Rule(method: .get, path: "/account/who-looked", allowed: { $0 == .personTwoFactors }),
         Rule(method: .get, path: "/account/representatives", allowed: { $0 == .personTwoFactors }),
+        Rule(method: .get, path: "/account/consents", allowed: { $0 == .personTwoFactors }),
+        Rule(method: .get, path: "/account/corrections", allowed: { $0 == .personTwoFactors }),
+        Rule(method: .get, path: "/account/export", allowed: { $0 == .personTwoFactors }),
+        Rule(method: .get, path: "/staff/corrections", allowed: { $0 == .staff(.privacyOfficer) }),
     ]
 
     /// Routes outside the matrix, each with the reason and the test that covers it.
@@ -82,6 +86,7 @@ import Testing
         "POST /account/step-up", "POST /account/representatives", "POST /account/representatives/{id}/revoke", "GET /act-for/{person}/services/{service}", // RecordsTests
         "GET /sign-in/provincial", "GET /sign-in/provincial/callback", // only with a provider configured: browser-tests/test_provincial_sign_in.py
         "POST /api/v1/clients/{id}/rotate", "DELETE /api/v1/clients/{id}", // APIClientsTests
+        "POST /account/consents", "POST /account/corrections", "POST /staff/corrections/{id}", // PrivacyRightsTests
         "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
     ]
 

@@ -1,0 +1,26 @@
+import AnyDoorApp
+import AnyDoorStore
+import ArgumentParser
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the retention schedule now (serve also does it every hour); the audit log records the counts."
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let logger = options.logger(configuration)
+        let services = try AppServices.open(configuration: configuration, logger: logger)
+        do {
+            try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+            let counts = try await RetentionService(database: services.database, keys: services.keys, environment: .live, logger: logger).purgeOnce()
+            await services.database.shutdown()
+            for (table, count) in counts.sorted(by: { $0.key < $1.key }) { print("\(table): \(count) deleted") }
+        } catch {
+            await services.database.shutdown()
+            throw error
+        }
+    }
+}
