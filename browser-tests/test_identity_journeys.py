@@ -2,8 +2,8 @@
 mailbox, turn on an authenticator app (TOTP), sign out and back in with both steps; a wrong password;
 and registration in Farsi (right to left). Every page shown is scanned with axe (WCAG 2.1 A/AA).
 
-The TOTP codes are computed here as an authenticator app would (RFC 6238: HMAC-SHA-1, 30-second
-steps, 6 digits), from the key in the page's otpauth:// link.
+The TOTP codes are computed as an authenticator app would (journey_helpers.py; RFC 6238: HMAC-SHA-1,
+30-second steps, 6 digits), from the key in the page's otpauth:// link.
 
 Cookies: the session (`__Host-anydoor-session`) and pre-session CSRF (`__Host-anydoor-csrf`) cookies
 are Secure. Chromium treats http://127.0.0.1 as a potentially trustworthy origin, so it stores and sends
@@ -12,129 +12,32 @@ them over plain HTTP in these tests; test_secure_cookies_are_kept_on_the_loopbac
 
 from __future__ import annotations
 
-import base64
-import hmac
-import struct
-import time
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from anydoor_browser import assert_accessible, visit
-
-# Long, unrelated words: passes the password policy (15+ characters, not common, not the email).
-PASSWORD = "amber kettle harbour violin 7391"
-TOTP_STEP_SECONDS = 30
-SESSION_COOKIE = "__Host-anydoor-session"
-CSRF_COOKIE = "__Host-anydoor-csrf"
-
-
-# --------------------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------------------
-def unique_email() -> str:
-    return f"journey-{uuid.uuid4().hex}@example.com"
-
-
-def totp_code(secret_base32: str, step: int) -> str:
-    """RFC 6238 TOTP for time step `step` (RFC 4226 HOTP with the step as the counter): SHA-1, 6 digits."""
-    cleaned = secret_base32.replace(" ", "").upper().rstrip("=")
-    key = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
-    digest = hmac.new(key, struct.pack(">Q", step), "sha1").digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
-
-
-def current_step() -> int:
-    return int(time.time() // TOTP_STEP_SECONDS)
-
-
-def wait_for_step_after(used_step: int) -> int:
-    """A TOTP step can be used only once: wait (up to one step) until a later step starts."""
-    while current_step() <= used_step:
-        time.sleep(max(0.05, (used_step + 1) * TOTP_STEP_SECONDS - time.time() + 0.2))
-    return current_step()
-
-
-def heading(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "h1").text.strip()
-
-
-def main_text(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "main").text
-
-
-def path_of(driver) -> str:
-    return urlsplit(driver.current_url).path
-
-
-def submit_and_check(driver, button, timeout: float = 15) -> None:
-    """Click a submit button (or link), wait for the new page to load, and scan it with axe.
-
-    The old page is marked with a window property; the new page has none. (Waiting for the old <html>
-    to go stale races with chromedriver during navigation: "Node with given id does not belong to the
-    document".) Scripts that run while the page is changing may fail, so errors are retried.
-    """
-    driver.execute_script("window.__anydoorOldPage = true;")
-    button.click()
-    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script("return window.__anydoorOldPage !== true && document.readyState === 'complete';")
-    )
-    assert_accessible(driver)
-
-
-def fill(form, values: dict[str, str]) -> None:
-    for name, value in values.items():
-        field = form.find_element(By.NAME, name)
-        field.clear()
-        field.send_keys(value)
-
-
-def form_with_action(driver, action: str):
-    return driver.find_element(By.CSS_SELECTOR, f"main form[action='{action}']")
-
-
-def button_labelled(container, text: str):
-    buttons = [b for b in container.find_elements(By.CSS_SELECTOR, "button[type='submit']") if b.text.strip() == text]
-    assert len(buttons) == 1, f"expected one button {text!r}, found {[b.text for b in container.find_elements(By.TAG_NAME, 'button')]}"
-    return buttons[0]
-
-
-def register(driver, base_url: str, *, name: str, email: str, password: str = PASSWORD) -> None:
-    visit(driver, base_url, "/register")
-    form = form_with_action(driver, "/register")
-    fill(form, {"name": name, "email": email, "password": password})
-    submit_and_check(driver, button_labelled(form, "Create account"))
-
-
-def sign_out(driver) -> None:
-    button = driver.find_element(By.CSS_SELECTOR, "header form.sign-out button")
-    assert button.text.strip() == "Sign out"
-    submit_and_check(driver, button)
-    assert SESSION_COOKIE not in {c["name"] for c in driver.get_cookies()}
-    assert driver.find_elements(By.CSS_SELECTOR, "header form.sign-out") == []
-
-
-def sign_in(driver, base_url: str, *, email: str, password: str) -> None:
-    visit(driver, base_url, "/sign-in")
-    form = form_with_action(driver, "/sign-in")
-    fill(form, {"email": email, "password": password})
-    submit_and_check(driver, button_labelled(form, "Sign in"))
-
-
-def verification_link(driver, base_url: str, email: str):
-    """The link in the newest "Confirm your email address" message to `email` in /dev/mailbox."""
-    visit(driver, base_url, "/dev/mailbox")
-    for article in driver.find_elements(By.CSS_SELECTOR, "main article.mail"):  # newest first
-        subject = article.find_element(By.CSS_SELECTOR, ".mail__subject").text.strip()
-        recipient = article.find_element(By.CSS_SELECTOR, ".mail__meta bdi").text.strip()
-        if subject == "Confirm your email address" and recipient == email:
-            return article.find_element(By.CSS_SELECTOR, "a.mail__link")
-    raise AssertionError(f"no 'Confirm your email address' message to {email} in /dev/mailbox:\n{main_text(driver)[:2000]}")
+from anydoor_browser import visit
+from journey_helpers import (
+    CSRF_COOKIE,
+    PASSWORD,
+    SESSION_COOKIE,
+    button_labelled,
+    current_step,
+    fill,
+    form_with_action,
+    heading,
+    main_text,
+    path_of,
+    register,
+    sign_in,
+    sign_out,
+    submit_and_check,
+    totp_code,
+    unique_email,
+    verification_link,
+    wait_for_step_after,
+)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ struct Passwords: Sendable {
     /// email and a wrong password take the same time and cannot be told apart.
     let decoy: String
 
-    static let bcryptCost: UInt8 = 12
+    public static let bcryptCost: UInt8 = 12
 
     init(blocklistFile: URL, cost: UInt8 = Passwords.bcryptCost) throws {
         let words = try String(contentsOf: blocklistFile, encoding: .utf8)

@@ -14,6 +14,8 @@ struct PrivacyController: Sendable {
     var privacy: SQLPrivacy { SQLPrivacy(database: identity.database, keys: identity.keys) }
 
     static let correctableFields = ["name", "email", "other"]
+    /// A correction request's states: waiting, then corrected or annotated.
+    static let correctionStatuses = ["open", "corrected", "annotated"]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/account/consents") { _, context in

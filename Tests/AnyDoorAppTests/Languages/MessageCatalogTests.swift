@@ -28,6 +28,8 @@ import Testing
         Relationship.allCases.forEach { keys.insert("relationship.\($0.rawValue)") }
         AccessPurpose.allCases.forEach { keys.insert("purpose.\($0.rawValue)") }
         RepresentationScope.allCases.forEach { keys.insert("scope.\($0.rawValue)") }
+        PrivacyController.correctableFields.forEach { keys.insert("corrections.field.\($0)") }
+        PrivacyController.correctionStatuses.forEach { keys.insert("corrections.status.\($0)") }
         for template in ["verifyEmail", "alreadyRegistered", "resetPassword", "passwordChanged"] {
             keys.insert("email.\(template).subject"); keys.insert("email.\(template).body")
         }
