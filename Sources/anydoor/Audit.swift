@@ -17,15 +17,9 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.configuration()
-            let services = try AppServices.open(configuration: configuration, logger: options.logger(configuration))
-            let result: SQLAuditLog.Verification
-            do {
-                result = try await SQLAuditLog(database: services.database, keys: services.keys).verify { progress("checked \($0) entries") }
-            } catch {
-                await services.database.shutdown()
-                throw error
+            let result = try await options.withServices(configuration) { services in
+                try await SQLAuditLog(database: services.database, keys: services.keys).verify { progress("checked \($0) entries") }
             }
-            await services.database.shutdown()
             if result.isIntact {
                 print("Audit log intact: \(result.entriesChecked) entries, chain unbroken.")
             } else {

@@ -29,7 +29,6 @@ struct Keys: AsyncParsableCommand {
         func run() async throws {
             var configuration = try options.configuration()
             let usesKeyFile = configuration.dataKeys == nil && configuration.indexKey == nil
-            let logger = options.logger(configuration)
             let keys: KeyRing
             if usesKeyFile {
                 guard !(configuration.databaseURL?.hasPrefix("postgres") ?? false) else { throw ValidationError(KeyRingError.missingForPostgres.description) }
@@ -39,19 +38,14 @@ struct Keys: AsyncParsableCommand {
                 keys = try configuration.keyRing()
             }
             configuration.seedDemoWhenEmpty = false
-            let services = try AppServices.open(configuration: configuration, logger: logger)
-            let rotation = KeyRotation(database: services.database, keys: keys)
-            do {
+            let (count, left) = try await options.withServices(configuration) { services in
+                let rotation = KeyRotation(database: services.database, keys: keys)
                 let count = try await rotation.reencryptAll { column, done in progress("\(column): \(done) re-encrypted") }
-                let left = try await rotation.valuesUnderOldKeys()
-                await services.database.shutdown()
-                guard left == 0 else { throw ValidationError("\(left) values are still under old keys; run again.") }
-                if usesKeyFile { try KeyFile.retireOldKeys(in: URL(fileURLWithPath: configuration.dataDirectory)) }
-                print("Re-encrypted \(count) values under key \(keys.currentKeyID).\(usesKeyFile ? " Old keys removed from the key file." : " Remove the old keys from ANYDOOR_DATA_KEYS on every node.")")
-            } catch {
-                await services.database.shutdown()
-                throw error
+                return (count, try await rotation.valuesUnderOldKeys())
             }
+            guard left == 0 else { throw ValidationError("\(left) values are still under old keys; run again.") }
+            if usesKeyFile { try KeyFile.retireOldKeys(in: URL(fileURLWithPath: configuration.dataDirectory)) }
+            print("Re-encrypted \(count) values under key \(keys.currentKeyID).\(usesKeyFile ? " Old keys removed from the key file." : " Remove the old keys from ANYDOOR_DATA_KEYS on every node.")")
         }
     }
 }

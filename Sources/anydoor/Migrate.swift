@@ -12,13 +12,13 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let logger = options.logger(configuration)
-        let services = try AppServices.open(configuration: configuration, logger: logger)
         do {
-            let applied = try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+            let applied = try await options.withServices(configuration) { services in
+                try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+            }
             print(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.map(String.init).joined(separator: ", ")).")
         } catch let error as MigrationError {
             throw ValidationError(error.description)
         }
-        await services.database.shutdown()
     }
 }

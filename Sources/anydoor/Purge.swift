@@ -12,15 +12,10 @@ struct Purge: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let logger = options.logger(configuration)
-        let services = try AppServices.open(configuration: configuration, logger: logger)
-        do {
+        let counts = try await options.withServices(configuration) { services in
             try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
-            let counts = try await RetentionService(database: services.database, keys: services.keys, environment: .live, logger: logger).purgeOnce()
-            await services.database.shutdown()
-            for (table, count) in counts.sorted(by: { $0.key < $1.key }) { print("\(table): \(count) deleted") }
-        } catch {
-            await services.database.shutdown()
-            throw error
+            return try await RetentionService(database: services.database, keys: services.keys, environment: .live, logger: logger).purgeOnce()
         }
+        for (table, count) in counts.sorted(by: { $0.key < $1.key }) { print("\(table): \(count) deleted") }
     }
 }

@@ -19,15 +19,16 @@ struct Seed: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let logger = options.logger(configuration)
-        let services = try AppServices.open(configuration: configuration, logger: logger)
-        try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
-        let outcome = try await DemoSeeder(ministries: services.ministries).seed { done, total, part in
-            progress("[\(done)/\(total)] \(part)")
-        }
-        let staff = try await DemoStaff.seed(staff: SQLStaff(database: services.database, keys: services.keys), environment: .live) { done, total in
-            progress("[\(done)/\(total)] staff")
+        let (outcome, staff) = try await options.withServices(configuration) { services in
+            try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+            let outcome = try await DemoSeeder(ministries: services.ministries).seed { done, total, part in
+                progress("[\(done)/\(total)] \(part)")
+            }
+            let staff = try await DemoStaff.seed(staff: SQLStaff(database: services.database, keys: services.keys), environment: .live) { done, total in
+                progress("[\(done)/\(total)] staff")
+            }
+            return (outcome, staff)
         }
         print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(staff) staff accounts created.")
-        await services.database.shutdown()
     }
 }

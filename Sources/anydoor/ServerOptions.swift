@@ -47,6 +47,22 @@ struct ServerOptions: ParsableArguments {
     }
 }
 
+extension ServerOptions {
+    /// Opens AnyDoor's services for one command and always closes the database pool afterwards,
+    /// whether the command succeeds or fails.
+    func withServices<Result: Sendable>(_ configuration: AppConfiguration, _ body: (AppServices) async throws -> Result) async throws -> Result {
+        let services = try AppServices.open(configuration: configuration, logger: logger(configuration))
+        do {
+            let result = try await body(services)
+            await services.database.shutdown()
+            return result
+        } catch {
+            await services.database.shutdown()
+            throw error
+        }
+    }
+}
+
 /// Writes a line of progress to standard error, so standard output stays clean for scripts.
 func progress(_ line: String) {
     FileHandle.standardError.write(Data("\(line)\n".utf8))

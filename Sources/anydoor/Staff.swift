@@ -30,16 +30,15 @@ struct Staff: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.configuration()
             let password = ProcessInfo.processInfo.environment["ANYDOOR_STAFF_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
-            let services = try AppServices.open(configuration: configuration, logger: options.logger(configuration))
             do {
-                try await Migrator(database: services.database, logger: options.logger(configuration)).migrate()
-                let (email, secret) = try await StaffAccounts.create(services: services, email: email, name: name, roles: role, password: password)
-                await services.database.shutdown()
-                print("Staff account created for \(email).")
+                let (created, secret) = try await options.withServices(configuration) { services in
+                    try await Migrator(database: services.database, logger: options.logger(configuration)).migrate()
+                    return try await StaffAccounts.create(services: services, email: email, name: name, roles: role, password: password)
+                }
+                print("Staff account created for \(created).")
                 print("TOTP key (shown once; add it to an authenticator app): \(secret)")
-            } catch {
-                await services.database.shutdown()
-                throw ValidationError("\(error)")
+            } catch let problem as StaffAccounts.Problem {
+                throw ValidationError(problem.description)
             }
         }
     }

@@ -24,13 +24,25 @@ struct LocaleFormats: Sendable {
         }
     }
 
+    /// Government dates are Gregorian in every language (the Farsi locale would otherwise default to the
+    /// Solar Hijri calendar), written with the language's month names and digits.
     func dateTime(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = locale
+        formatter.calendar = Calendar(identifier: .gregorian)
         formatter.timeZone = timeZone
         formatter.dateStyle = .medium
         formatter.timeStyle = .short
         return formatter.string(from: date)
+    }
+
+    /// An amount of money in Canadian dollars, as the language writes it.
+    func money(_ amount: Decimal, currency: String = "CAD") -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = locale
+        formatter.numberStyle = .currency
+        formatter.currencyCode = currency
+        return formatter.string(from: amount as NSDecimalNumber) ?? "\(amount) \(currency)"
     }
 
     func number(_ value: Int) -> String {

@@ -18,11 +18,14 @@ struct Translator: MustacheParent, Sendable {
         catalog.message(key, in: language)
     }
 
-    /// The message with its `{name}` placeholders replaced by `arguments`.
+    /// The message formatted with `arguments` (ICU MessageFormat: `{name}`, plural with CLDR
+    /// categories and the locale's digits for `#`, select). A broken translation falls back to English.
     func format(_ key: String, _ arguments: [String: String]) -> String {
-        arguments.reduce(catalog.message(key, in: language)) { text, argument in
-            text.replacingOccurrences(of: "{\(argument.key)}", with: argument.value)
-        }
+        let formats = LocaleFormats(language: language)
+        let formatter = MessageFormat(language: language, formatNumber: { formats.number($0) })
+        if let text = try? formatter.format(catalog.message(key, in: language), arguments) { return text }
+        let english = MessageFormat(language: .base, formatNumber: { LocaleFormats(language: .base).number($0) })
+        return (try? english.format(catalog.message(key, in: .base), arguments)) ?? key
     }
 
     func child(named name: String) -> Any? {

@@ -15,7 +15,7 @@ import Testing
     }
 
     static func placeholders(_ text: String) -> [String] {
-        Browser.allMatches(#"\{([A-Za-z_][A-Za-z0-9_]*)\}"#, in: text).sorted()
+        MessageFormat.argumentNames(text).sorted()
     }
 
     /// Keys the code builds at run time from a known set of values.
@@ -60,6 +60,9 @@ import Testing
         for (key, entry) in catalog.messages {
             guard let source = english.messages[key] else { continue }
             #expect(Self.placeholders(entry.text) == Self.placeholders(source.text), "\(language.rawValue) \(key) breaks a placeholder")
+            // Every message must parse as ICU MessageFormat in its own language.
+            let sample = Dictionary(uniqueKeysWithValues: Self.placeholders(source.text).map { ($0, "3") })
+            #expect((try? MessageFormat(language: language).format(entry.text, sample)) != nil, "\(language.rawValue) \(key) is not a valid message")
             #expect(!entry.text.trimmingCharacters(in: .whitespaces).isEmpty, "\(language.rawValue) \(key) is empty")
             if language != .english {
                 #expect(entry.status != .source, "\(language.rawValue) \(key) is marked as source")
