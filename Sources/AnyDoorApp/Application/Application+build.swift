@@ -98,6 +98,8 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
                          audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PeopleController(identity: identity, pages: pages).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
+    ServiceRequirementsController(requirements: SQLServiceRequirements(database: services.database), database: services.database,
+                                  audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PrivacyController(identity: identity, ministries: services.ministries, pages: pages).addRoutes(to: router)
     if let issuer = services.configuration.oidcIssuer, let client = services.configuration.oidcClientID {
         let provider = ProvincialIdentityProvider(

@@ -48,6 +48,17 @@ struct AccountController: Sendable {
             }
             return Response.redirect(to: returnTo, type: .normal)
         }
+        router.get("/account/prove-identity") { request, context in
+            try context.require(.useOwnAccount)
+            guard context.actor.personID != nil else { throw AccessDenied(decision: .deny, action: .useOwnAccount) }
+            let level = request.uri.queryParameters["level"].flatMap { Int(String($0)) }.flatMap(AssuranceLevel.init(rawValue:)) ?? .verified
+            let returnTo = Self.localPath(request.uri.queryParameters["return"].map(String.init)) ?? "/account"
+            let t = pages.translator(for: context)
+            return pages.render(ProveIdentityPage(level: t("assurance.level\(level.rawValue)"),
+                                                  provincialHref: "/sign-in/provincial?return=" + (returnTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                                                  evidence: EvidenceType.allCases.filter(\.isPrimary).map { t("evidence.\($0.rawValue)") }),
+                                context: context, path: "/account/prove-identity")
+        }
         router.get("/account/two-factor") { _, context in try await renderTOTPSetup(context, secret: nil, errors: []) }
         router.post("/account/two-factor") { request, context in try await enableTOTP(request, context) }
         router.get("/verify-email/{token}") { _, context in

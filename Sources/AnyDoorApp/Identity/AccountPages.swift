@@ -141,3 +141,12 @@ struct StepUpPage: PageModel {
     let code: FormField
     let returnTo: String
 }
+
+/// `/account/prove-identity`: a service asks for a higher identity level; the ways to reach it.
+struct ProveIdentityPage: PageModel {
+    static let template = "prove-identity"
+    let titleKey = "prove.title"
+    let level: String
+    let provincialHref: String
+    let evidence: [String]
+}

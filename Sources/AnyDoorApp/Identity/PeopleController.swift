@@ -24,6 +24,8 @@ struct PeopleController: Sendable {
         }
         router.get("/staff/people/{id}") { request, context in
             let id = try Self.personID(context)
+            // Staff pages: a person, even looking at their own record, uses their account pages instead.
+            try context.require(.findPeople)
             try context.require(.viewPerson(id, representation: nil))
             guard let purpose = request.uri.queryParameters["purpose"].flatMap({ AccessPurpose(rawValue: String($0)) }) else {
                 return renderPurpose(context, id: id)

@@ -48,7 +48,8 @@ struct RepresentationController: Sendable {
             guard let representative = context.actor.personID else { throw AccessDenied(decision: context.actor == .anonymous ? .authenticate : .deny, action: .useOwnAccount) }
             guard let person = context.parameters.get("person").flatMap(PersonID.init), let service = context.parameters.get("service") else { throw HTTPError(.notFound) }
             let granted = try await identity.scope(of: representative, for: person, on: service)
-            try context.require(.actFor(person, service: service, needs: .view, granted: granted))
+            let requirement = try await SQLServiceRequirements(database: identity.database).requirement(for: service)
+            try context.require(.actFor(person, service: service, needs: .view, granted: granted, requirement: requirement))
             let t = pages.translator(for: context)
             let name = try await identity.people.find(person)?.person.name ?? ""
             try await identity.audit.append(AuditEntry(at: identity.now, actor: context.actor.auditName, actingFor: "person:\(person)", action: "representation.used",

@@ -32,6 +32,10 @@ struct ErrorMiddleware: RouterMiddleware {
             let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return Response.redirect(to: "/account/step-up?return=\(back)", type: .found)
         }
+        if let denied = error as? AccessDenied, case .proveIdentity(let level) = denied.decision, !Self.wantsJSON(request), request.method == .get {
+            let back = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return Response.redirect(to: "/account/prove-identity?level=\(level.rawValue)&return=\(back)", type: .found)
+        }
         var problem = Problem(from: error)
         problem.requestID = context.requestID
         if problem.isServerFault {

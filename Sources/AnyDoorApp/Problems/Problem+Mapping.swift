@@ -30,6 +30,9 @@ extension Problem {
             case .stepUp:
                 self.init(.forbidden, slug: "step-up", title: "Stronger sign-in required",
                           detail: "This needs a sign-in with two factors. Confirm with your authenticator app and try again.")
+            case .proveIdentity(let level):
+                self.init(.forbidden, slug: "prove-identity", title: "Identity check needed",
+                          detail: "This needs identity level \(level.rawValue). Sign in with BC Services Card, or show your documents at a Service BC office.")
             case .deny, .allow:
                 self.init(.forbidden, slug: "forbidden", title: "Not allowed", detail: "You are not allowed to do this.")
             }

@@ -30,8 +30,11 @@ public enum Action: Sendable, Equatable {
     case callService(String)
     /// A ministry system reading its own registration.
     case readOwnClient
-    /// Act for another person on a service. `granted` is what the actor's representation allows there.
-    case actFor(PersonID, service: String, needs: RepresentationScope, granted: RepresentationScope?)
+    /// Act for another person on a service. `granted` is what the actor's representation allows there;
+    /// `requirement` is what the service asks of whoever uses it.
+    case actFor(PersonID, service: String, needs: RepresentationScope, granted: RepresentationScope?, requirement: ServiceAccessRequirement)
+    /// Use a service for oneself, which asks a minimum identity level and sign-in strength.
+    case useService(String, requirement: ServiceAccessRequirement)
 }
 
 /// The one place that decides every access. Default deny: an action not granted below is refused.
@@ -42,6 +45,8 @@ public enum AccessPolicy {
         case authenticate
         /// Signed in, but not strongly enough: step up (add a second factor) and try again.
         case stepUp(AuthenticationLevel)
+        /// Identity not yet known well enough for this: prove it (provincial sign-in, or at a counter).
+        case proveIdentity(AssuranceLevel)
         case deny
     }
 
@@ -74,11 +79,15 @@ public enum AccessPolicy {
             case .anonymous: return .authenticate
             case .staff, .configuredAdministrator, .apiClient: return .deny
             }
-        case .actFor(let person, _, let needs, let granted):
-            guard case .person(let id, let authentication, _) = actor else { return actor == .anonymous ? .authenticate : .deny }
+        case .actFor(let person, _, let needs, let granted, let requirement):
+            guard case .person(let id, _, _) = actor else { return actor == .anonymous ? .authenticate : .deny }
             // Interpreters and helpers hold no representation, so they never pass here.
             guard id != person, let granted, granted >= needs else { return .deny }
-            return authentication >= .multiFactor ? .allow : .stepUp(.multiFactor)
+            // Acting for someone shows their personal information: at least two factors, and the service's own needs.
+            return meets(actor, requirement.atLeast(authentication: .multiFactor))
+        case .useService(_, let requirement):
+            guard case .person = actor else { return actor == .anonymous ? .authenticate : .deny }
+            return meets(actor, requirement)
         case .useOwnAccount:
             switch actor {
             case .person, .staff: return .allow
@@ -101,6 +110,14 @@ public enum AccessPolicy {
         }
     }
 
+    /// Whether a signed-in person meets a service's requirement, and if not, the way on.
+    static func meets(_ actor: Actor, _ requirement: ServiceAccessRequirement) -> Decision {
+        guard case .person(_, let authentication, let assurance) = actor else { return .deny }
+        if assurance < requirement.assurance { return .proveIdentity(requirement.assurance) }
+        if authentication < requirement.authentication { return .stepUp(requirement.authentication) }
+        return .allow
+    }
+
     /// Staff whose work is serving people and may therefore open a person's record (with a purpose).
     static func servesPeople(_ actor: Actor) -> Bool {
         actor.holds(.counterAgent) || actor.holds(.contactCentreAgent) || actor.holds(.officeManager)
@@ -110,5 +127,24 @@ public enum AccessPolicy {
     static func staffOnly(_ actor: Actor, _ rule: (Actor) -> Bool) -> Decision {
         if actor == .anonymous { return .authenticate }
         return rule(actor) ? .allow : .deny
+    }
+}
+
+/// What a service asks of the person using it (REFERENCE.md section 6, per-service privacy): a minimum
+/// identity assurance level and a minimum sign-in strength. The catalogue states it per service.
+public struct ServiceAccessRequirement: Sendable, Equatable, Codable {
+    public var assurance: AssuranceLevel
+    public var authentication: AuthenticationLevel
+
+    public init(assurance: AssuranceLevel = .selfAsserted, authentication: AuthenticationLevel = .multiFactor) {
+        self.assurance = assurance
+        self.authentication = authentication
+    }
+
+    /// A service that states nothing still shows personal information: level 1, two factors.
+    public static let `default` = ServiceAccessRequirement()
+
+    func atLeast(authentication level: AuthenticationLevel) -> ServiceAccessRequirement {
+        ServiceAccessRequirement(assurance: assurance, authentication: max(authentication, level))
     }
 }

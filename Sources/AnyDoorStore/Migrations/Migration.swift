@@ -19,5 +19,6 @@ public enum Migrations {
         CreateProvincialSignIn(),
         CreateAPIClients(),
         CreatePrivacyRecords(),
+        CreateServiceRequirements(),
     ]
 }

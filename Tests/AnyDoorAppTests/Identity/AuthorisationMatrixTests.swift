@@ -56,6 +56,13 @@ import Testing
         Rule(method: .get, path: "/api/v1/clients", allowed: { $0 == .adminToken }),
         Rule(method: .post, path: "/api/v1/clients", allowed: { $0 == .adminToken }),
         Rule(method: .get, path: "/api/v1/clients/me", allowed: { _ in false }), // API clients only: APIClientsTests
+        Rule(method: .get, path: "/api/v1/service-requirements/{code}", allowed: everyone),
+        Rule(method: .put, path: "/api/v1/service-requirements/{code}", allowed: { $0 == .adminToken }),
+        Rule(method: .get, path: "/staff/people/{person}", allowed: { caller in
+            if case .staff(let role) = caller { return [.counterAgent, .contactCentreAgent, .officeManager, .ministryCaseworker, .privacyOfficer].contains(role) }
+            return false
+        }),
+        Rule(method: .get, path: "/account/prove-identity", allowed: { $0.isPerson }),
         Rule(method: .get, path: "/register", allowed: everyone),
         Rule(method: .get, path: "/register/done", allowed: everyone),
         Rule(method: .get, path: "/sign-in", allowed: everyone),
@@ -82,7 +89,7 @@ import Testing
     static let coveredElsewhere: Set<String> = [
         "POST /register", "POST /sign-in", "POST /staff/sign-in", "GET /sign-in/code", "POST /sign-in/code", "POST /sign-out", // SignInTests
         "POST /account/sessions/sign-out-others", "POST /account/two-factor", // SessionTests, SignInTests
-        "GET /staff/people/{id}", "POST /staff/people/find", "POST /staff/people/{id}/verifications", "POST /staff/people/{id}/representations", // RecordsTests
+        "POST /staff/people/find", "POST /staff/people/{id}/verifications", "POST /staff/people/{id}/representations", // RecordsTests
         "POST /account/step-up", "POST /account/representatives", "POST /account/representatives/{id}/revoke", "GET /act-for/{person}/services/{service}", // RecordsTests
         "GET /sign-in/provincial", "GET /sign-in/provincial/callback", // only with a provider configured: browser-tests/test_provincial_sign_in.py
         "POST /api/v1/clients/{id}/rotate", "DELETE /api/v1/clients/{id}", // APIClientsTests
@@ -96,7 +103,7 @@ import Testing
         let services = try AppServices.open(configuration: TestApp.configuration(dataDirectory: folder.path), logger: Logger(label: "test"))
         let router = try await buildRouter(services: services, registry: .init())
         await services.database.shutdown()
-        let inMatrix = Set(Self.rules.map { "\($0.method.rawValue) \($0.path)" })
+        let inMatrix = Set(Self.rules.map { "\($0.method.rawValue) \($0.path.replacingOccurrences(of: "{person}", with: "{id}"))" })
         for route in router.routes {
             let name = "\(route.method.rawValue) \(route.path.description)"
             #expect(inMatrix.contains(name) || Self.coveredElsewhere.contains(name), "\(name) is in neither the authorisation matrix nor the covered list")
@@ -129,9 +136,14 @@ import Testing
             let ministryID = try await client.execute(uri: "/api/v1/ministries", method: .get) { response in
                 try #require(((try response.json()["items"] as? [[String: Any]])?.first?["id"]) as? String)
             }
+            // Reading another person's record by id: the one-factor person's record, asked for by everyone.
+            let counter = try #require(browsers[.staff(.counterAgent)])
+            try await counter.get("/staff/people")
+            let personID = try #require(try await counter.post("/staff/people/find", ["email": "one.factor@example.ca"]).location?.split(separator: "/").last.map(String.init))
             // MUT + validate
             for rule in Self.rules {
-                let path = rule.path.replacingOccurrences(of: "{id}", with: ministryID)
+                let path = rule.path.replacingOccurrences(of: "{id}", with: ministryID).replacingOccurrences(of: "{code}", with: "msp-enrolment")
+                    .replacingOccurrences(of: "{person}", with: personID + "?purpose=privacy-review")
                 for caller in Caller.all {
                     let status: HTTPResponse.Status
                     let location: String?
@@ -147,6 +159,9 @@ import Testing
                     // Sent to sign in or to step up is a refusal (with a way on); any other redirect is the page's own answer.
                     let sentAway = status == .found && (location?.hasPrefix("/sign-in") == true || location?.hasPrefix("/account/step-up") == true)
                     let allowed = (200..<300).contains(status.code) || status == .unprocessableContent || (status == .found && !sentAway)
+                    if rule.path == "/staff/people/{person}", caller == .personOneFactor || caller == .personTwoFactors {
+                        #expect(status == .forbidden, "a person read someone's record by id: \(status.code)")
+                    }
                     let refused = [401, 403].contains(status.code) || sentAway
                     if rule.allowed(caller) {
                         #expect(allowed, "\(caller) should be allowed \(rule.method) \(rule.path), got \(status.code)")

@@ -141,3 +141,45 @@ import Testing
         }
     }
 }
+
+@Suite struct ServiceRequirementTests {
+    @Test func aServiceNeedingAVerifiedIdentitySendsARepresentativeToProveItAndLetsThemInOnceVerified() async throws {
+        let clock = TestClock()
+        try await TestApp.run(clock: clock) { client in
+            // The service asks for level 3 (in person), two factors.
+            let set = try await client.execute(uri: "/api/v1/service-requirements/msp-enrolment", method: .put, headers: .admin,
+                                               body: .json(#"{"assurance_level":3,"authentication":"multi-factor"}"#)) { $0.status }
+            #expect(set == .ok)
+            let bad = try await client.execute(uri: "/api/v1/service-requirements/msp-enrolment", method: .put, headers: .admin,
+                                               body: .json(#"{"assurance_level":4,"authentication":"sometimes"}"#)) { response in
+                (response.status, (try response.json()["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String })
+            }
+            #expect(bad.0 == .unprocessableContent)
+            #expect(bad.1 == ["assurance_level", "authentication"])
+            let father = Browser(client)
+            try await father.register(email: "needs.father@example.ca", name: "Needs Father")
+            _ = try await father.enableTOTP(clock: { clock.now })
+            let daughter = Browser(client)
+            try await daughter.register(email: "needs.daughter@example.ca", name: "Needs Daughter")
+            _ = try await daughter.enableTOTP(clock: { clock.now })
+            try await father.get("/account/representatives")
+            try await father.post("/account/representatives", ["email": "needs.daughter@example.ca", "relationship": "family-member", "services": "msp-enrolment",
+                                                               "scope": "view", "starts": "2026-01-01", "ends": "2027-12-31"])
+            let counter = try await RecordsTests.staff(.counterAgent, client, clock: clock)
+            let fatherID = try await RecordsTests.personID(father, email: "needs.father@example.ca", staff: counter)
+            // Level 1: not refused, sent to prove identity.
+            let first = try await daughter.get("/act-for/\(fatherID)/services/msp-enrolment")
+            #expect(first.status == .found)
+            #expect(first.location?.hasPrefix("/account/prove-identity?level=3") == true)
+            let prove = try await daughter.get(try #require(first.location))
+            #expect(prove.html.contains("This service needs your identity confirmed"))
+            #expect(prove.html.contains("Passport"))
+            // Verified in person at a counter: in.
+            let daughterID = try await RecordsTests.personID(daughter, email: "needs.daughter@example.ca", staff: counter)
+            let record = try await counter.get("/staff/people/\(daughterID)?purpose=identity-verification")
+            try await counter.send("/staff/people/\(daughterID)/verifications", method: .post,
+                                   body: "csrf_token=\(Browser.csrfToken(in: record.html) ?? "")&evidence=drivers-licence&method=visual-inspection&outcome=verified&office=Surrey")
+            #expect(try await daughter.get("/act-for/\(fatherID)/services/msp-enrolment").status == .ok)
+        }
+    }
+}

@@ -24,11 +24,24 @@ import Testing
 
     @Test func actingForSomeoneNeedsAScopeAtLeastAsStrongAsTheAction() {
         let daughter = Actor.person(Self.me, authentication: .multiFactor, assurance: .verified)
-        #expect(AccessPolicy.decide(daughter, .actFor(Self.other, service: "msp", needs: .view, granted: .view)) == .allow)
-        #expect(AccessPolicy.decide(daughter, .actFor(Self.other, service: "msp", needs: .act, granted: .view)) == .deny)
-        #expect(AccessPolicy.decide(daughter, .actFor(Self.other, service: "msp", needs: .view, granted: nil)) == .deny)
-        #expect(AccessPolicy.decide(daughter, .actFor(Self.me, service: "msp", needs: .view, granted: .act)) == .deny)
-        #expect(AccessPolicy.decide(.person(Self.me, authentication: .singleFactor, assurance: .verified), .actFor(Self.other, service: "msp", needs: .view, granted: .act)) == .stepUp(.multiFactor))
+        #expect(AccessPolicy.decide(daughter, .actFor(Self.other, service: "msp", needs: .view, granted: .view, requirement: .default)) == .allow)
+        #expect(AccessPolicy.decide(daughter, .actFor(Self.other, service: "msp", needs: .act, granted: .view, requirement: .default)) == .deny)
+        #expect(AccessPolicy.decide(daughter, .actFor(Self.other, service: "msp", needs: .view, granted: nil, requirement: .default)) == .deny)
+        #expect(AccessPolicy.decide(daughter, .actFor(Self.me, service: "msp", needs: .view, granted: .act, requirement: .default)) == .deny)
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .singleFactor, assurance: .verified), .actFor(Self.other, service: "msp", needs: .view, granted: .act, requirement: .default)) == .stepUp(.multiFactor))
+    }
+
+    @Test func aServicesOwnRequirementAsksForProofOfIdentityOrAStepUpNeverAFlatRefusal() {
+        let strict = ServiceAccessRequirement(assurance: .inPerson, authentication: .multiFactor)
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .multiFactor, assurance: .verified), .useService("bc-drivers-licence", requirement: strict)) == .proveIdentity(.inPerson))
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .singleFactor, assurance: .inPerson), .useService("bc-drivers-licence", requirement: strict)) == .stepUp(.multiFactor))
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .multiFactor, assurance: .inPerson), .useService("bc-drivers-licence", requirement: strict)) == .allow)
+        let open = ServiceAccessRequirement(assurance: .selfAsserted, authentication: .singleFactor)
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .singleFactor, assurance: .selfAsserted), .useService("fishing-licence", requirement: open)) == .allow)
+        #expect(AccessPolicy.decide(.anonymous, .useService("fishing-licence", requirement: open)) == .authenticate)
+        // Acting for someone never drops below two factors, whatever the service says.
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .singleFactor, assurance: .inPerson), .actFor(Self.other, service: "fishing-licence", needs: .view, granted: .view, requirement: open)) == .stepUp(.multiFactor))
+        #expect(AccessPolicy.decide(.person(Self.me, authentication: .multiFactor, assurance: .selfAsserted), .actFor(Self.other, service: "x", needs: .view, granted: .view, requirement: strict)) == .proveIdentity(.inPerson))
     }
 
     @Test func apiClientsAreDeniedEveryServiceTheirKeyDoesNotName() {
