@@ -25,10 +25,20 @@ struct PageRenderer: Sendable {
     }
 
     /// What every template can reach: the translator `t` (`t.home.title`), `layout` and `page`.
-    struct Document<Page: PageModel>: Sendable {
+    struct Document<Page: PageModel>: Sendable, MustacheParent {
         let t: Translator
         let layout: LayoutModel
         let page: Page
+
+        // Named look-ups instead of reflection (Mirror is slow on Linux, and these run on every page).
+        func child(named name: String) -> Any? {
+            switch name {
+            case "t": t
+            case "layout": layout
+            case "page": page
+            default: nil
+            }
+        }
     }
 
     func render<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -53,7 +63,7 @@ struct PageRenderer: Sendable {
 }
 
 /// What the layout shows around every page.
-struct LayoutModel: Sendable {
+struct LayoutModel: Sendable, MustacheParent {
     let lang: String
     let dir: String
     let title: String
@@ -83,10 +93,39 @@ struct LayoutModel: Sendable {
     }
 }
 
-struct LanguageLink: Sendable {
+struct LanguageLink: Sendable, MustacheParent {
     let tag: String
     let name: String
     let href: String
     let isCurrent: Bool
     let dir: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "tag": tag
+        case "name": self.name
+        case "href": href
+        case "isCurrent": isCurrent
+        case "dir": dir
+        default: nil
+        }
+    }
+}
+
+extension LayoutModel {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "lang": lang
+        case "dir": dir
+        case "title": title
+        case "requestID": requestID
+        case "languages": languages
+        case "isSignedIn": isSignedIn
+        case "isStaff": isStaff
+        case "isPerson": isPerson
+        case "csrfToken": csrfToken
+        case "provincialSignIn": provincialSignIn
+        default: nil
+        }
+    }
 }
