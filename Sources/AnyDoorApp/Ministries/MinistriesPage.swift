@@ -1,13 +1,31 @@
 import AnyDoorCore
 import Hummingbird
+import Mustache
 
 /// `/ministries`: every ministry, named in the reader's language where a translation exists.
-struct MinistriesPage: PageModel {
+struct MinistriesPage: PageModel, MustacheParent {
     static let template = "ministries"
     let titleKey = "ministries.title"
     let rows: [Row]
 
-    struct Row: Sendable {
+    func child(named name: String) -> Any? {
+        name == "rows" ? rows : nil
+    }
+
+    struct Row: Sendable, MustacheParent {
+        // Rows are read many times per page: named look-ups, not reflection.
+        func child(named name: String) -> Any? {
+            switch name {
+            case "code": code
+            case "name": self.name
+            case "nameLang": nameLang
+            case "phone": phone
+            case "email": email
+            case "website": website
+            default: nil
+            }
+        }
+
         let code: String
         let name: String
         /// Set when the name is shown in English on a page in another language, so screen readers switch voice.

@@ -15,7 +15,7 @@ struct HomeController: Sendable {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/") { request, context in
-            let count = try await ministries.list().count
+            let count = try await ministries.count()
             let text = pages.translator(for: context).format("home.ministryCount", ["count": "\(count)"])
             return pages.render(HomePage(ministryCount: text), context: context, path: "/")
         }

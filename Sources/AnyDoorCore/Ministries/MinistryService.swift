@@ -12,6 +12,10 @@ public struct MinistryService: Sendable {
         try await repository.list()
     }
 
+    public func count() async throws -> Int {
+        try await repository.count()
+    }
+
     public func find(code: MinistryCode) async throws -> Ministry? {
         try await repository.find(code: code)
     }
