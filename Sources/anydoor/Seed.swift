@@ -21,7 +21,7 @@ struct Seed: AsyncParsableCommand {
         let logger = options.logger(configuration)
         let (outcome, staff) = try await options.withServices(configuration) { services in
             try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
-            let outcome = try await DemoSeeder(ministries: services.ministries).seed { done, total, part in
+            let outcome = try await DemoSeeder(ministries: services.ministries, catalogue: services.catalogue).seed { done, total, part in
                 progress("[\(done)/\(total)] \(part)")
             }
             let staff = try await DemoStaff.seed(staff: SQLStaff(database: services.database, keys: services.keys), environment: .live) { done, total in
@@ -29,6 +29,6 @@ struct Seed: AsyncParsableCommand {
             }
             return (outcome, staff)
         }
-        print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(staff) staff accounts created.")
+        print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(outcome.services) services published; \(staff) staff accounts created.")
     }
 }

@@ -13,6 +13,7 @@ public struct AppServices: Sendable {
     public let database: Database
     public let keys: KeyRing
     public let ministries: MinistryService
+    public let catalogue: SQLCatalogue
     public let environment: AnyDoorCore.Environment
 
     /// Opens the database pool (lazily: no connection until first use) and wires the use cases.
@@ -21,7 +22,8 @@ public struct AppServices: Sendable {
         let keys = try configuration.keyRing() // before the pool opens, so a configuration error leaves nothing open
         let database = try Database(location: location, logger: logger)
         let ministries = MinistryService(repository: SQLMinistryRepository(database: database), environment: environment)
-        return AppServices(configuration: configuration, database: database, keys: keys, ministries: ministries, environment: environment)
+        let catalogue = SQLCatalogue(database: database, audit: SQLAuditLog(database: database, keys: keys))
+        return AppServices(configuration: configuration, database: database, keys: keys, ministries: ministries, catalogue: catalogue, environment: environment)
     }
 
     /// Applies pending migrations, then loads the demo data if this is an embedded database that is empty
@@ -30,11 +32,17 @@ public struct AppServices: Sendable {
         try await Migrator(database: database, logger: logger).migrate(progress: progress)
         if configuration.seedDemoWhenEmpty, database.flavour == .sqlite, try await ministries.list().isEmpty {
             progress("Empty database: loading demo data")
-            let outcome = try await DemoSeeder(ministries: ministries).seed { done, total, part in
-                if done == total { progress("Loaded \(total) \(part)") }
+            let outcome = try await DemoSeeder(ministries: ministries, catalogue: catalogue).seed { done, total, part in
+                if done == total || done % 25 == 0 { progress("Loaded \(done) of \(total) \(part)") }
             }
             let staff = try await DemoStaff.seed(staff: SQLStaff(database: database, keys: keys), environment: environment)
-            logger.info("demo data loaded", metadata: ["ministries": "\(outcome.created)", "staff": "\(staff)"])
+            logger.info("demo data loaded", metadata: ["ministries": "\(outcome.created)", "services": "\(outcome.services)", "staff": "\(staff)"])
+        }
+        if database.flavour == .postgres, let ctype = try await database.postgresCharacterType(), !ctype.uppercased().contains("UTF") {
+            logger.warning("catalogue search needs a UTF-8 LC_CTYPE for its trigram index; searches stay correct but slow", metadata: ["lc_ctype": "\(ctype)"])
+        }
+        if try await catalogue.ensureSearchIndex(progress: { done, total in if done == total { progress("Search index rebuilt for \(total) services") } }) {
+            logger.info("catalogue search index built", metadata: ["normaliser": "\(SearchText.version)"])
         }
     }
 }

@@ -22,6 +22,22 @@ extension Problem {
                 self.init(.conflict, slug: "duplicate", title: "Already exists", detail: "A ministry with code \(code) already exists.",
                           errors: [FieldError(field: "code", code: "duplicate", message: "Another ministry already uses code \(code).")])
             }
+        case let error as CatalogueError:
+            switch error {
+            case .notFound(let code):
+                self.init(.notFound, slug: "not-found", title: "Not found", detail: "There is no service '\(code)' in the catalogue.")
+            case .versionNotFound(let code, let version):
+                self.init(.notFound, slug: "not-found", title: "Not found", detail: "Service '\(code)' has no published version \(version).")
+            case .duplicateCode(let code):
+                self.init(.conflict, slug: "duplicate", title: "Already exists", detail: "A service with code \(code) already exists.",
+                          errors: [FieldError(field: "code", code: "duplicate", message: "Another service already uses code \(code).")])
+            case .transitionNotAllowed(let transition):
+                self.init(.conflict, slug: "transition-not-allowed", title: "Not possible now", detail: transition.notAllowedMessage)
+            case .invalid(let errors):
+                self.init(.unprocessableContent, slug: "validation", title: "Does not meet the catalogue standard",
+                          detail: "\(errors.count == 1 ? "One field is" : "\(errors.count) fields are") missing or invalid: \(errors.map(\.field).joined(separator: ", ")).",
+                          errors: errors)
+            }
         case let error as AccessDenied:
             switch error.decision {
             case .authenticate:

@@ -35,6 +35,13 @@ public enum Action: Sendable, Equatable {
     case actFor(PersonID, service: String, needs: RepresentationScope, granted: RepresentationScope?, requirement: ServiceAccessRequirement)
     /// Use a service for oneself, which asks a minimum identity level and sign-in strength.
     case useService(String, requirement: ServiceAccessRequirement)
+    /// See the catalogue's drafts and review queue.
+    case readCatalogueWork
+    /// Write or submit a draft of a service whose competent authority is `ministry` (`nil` while the
+    /// draft names no registered ministry yet).
+    case draftService(ministry: MinistryID?, code: String)
+    /// Send back, publish or retire services, and edit life events: catalogue stewards.
+    case reviewCatalogue
 }
 
 /// The one place that decides every access. Default deny: an action not granted below is refused.
@@ -88,6 +95,21 @@ public enum AccessPolicy {
         case .useService(_, let requirement):
             guard case .person = actor else { return actor == .anonymous ? .authenticate : .deny }
             return meets(actor, requirement)
+        case .readCatalogueWork:
+            if actor == .configuredAdministrator { return .allow }
+            return staffOnly(actor) { $0.holds(.serviceOwner) || $0.holds(.catalogueSteward) }
+        case .draftService(let ministry, let code):
+            switch actor {
+            case .configuredAdministrator: return .allow
+            // A ministry system may maintain the description of a service its key names.
+            case .apiClient(_, let services): return services.contains(code) ? .allow : .deny
+            case .anonymous: return .authenticate
+            case .person: return .deny
+            case .staff: return ministry.map { actor.holds(.serviceOwner, forMinistry: $0) } == true ? .allow : .deny
+            }
+        case .reviewCatalogue:
+            if actor == .configuredAdministrator { return .allow }
+            return staffOnly(actor) { $0.holds(.catalogueSteward) }
         case .useOwnAccount:
             switch actor {
             case .person, .staff: return .allow

@@ -107,6 +107,14 @@ public final class Database: Sendable {
         }
     }
 
+    /// PostgreSQL's LC_CTYPE for this database (pg_trgm needs a UTF-8 one to index non-Latin text); `nil` on SQLite.
+    public func postgresCharacterType() async throws -> String? {
+        guard flavour == .postgres else { return nil }
+        return try await withSQL { sql in
+            try await sql.raw("SELECT datctype FROM pg_database WHERE datname = current_database()").first()?.decode(column: "datctype", as: String.self)
+        }
+    }
+
     /// Checks the database answers (`SELECT 1`). Used by `/health/ready`.
     public func ping() async throws {
         try await withSQL { sql in _ = try await sql.raw("SELECT 1 AS ok").all() }

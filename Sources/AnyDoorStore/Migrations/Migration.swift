@@ -20,5 +20,6 @@ public enum Migrations {
         CreateAPIClients(),
         CreatePrivacyRecords(),
         CreateServiceRequirements(),
+        CreateCatalogue(),
     ]
 }

@@ -6,19 +6,24 @@ import SwiftCSV
 /// Safe to run any number of times: records that already exist (by their natural key) are left alone.
 public struct DemoSeeder: Sendable {
     let ministries: MinistryService
+    let catalogue: SQLCatalogue?
 
-    public init(ministries: MinistryService) {
+    public init(ministries: MinistryService, catalogue: SQLCatalogue? = nil) {
         self.ministries = ministries
+        self.catalogue = catalogue
     }
 
     /// What a seeding run did, for the command's summary.
     public struct Outcome: Sendable, Equatable {
         public var created = 0
         public var alreadyPresent = 0
+        /// Catalogue services published by this run.
+        public var services = 0
 
-        public init(created: Int = 0, alreadyPresent: Int = 0) {
+        public init(created: Int = 0, alreadyPresent: Int = 0, services: Int = 0) {
             self.created = created
             self.alreadyPresent = alreadyPresent
+            self.services = services
         }
     }
 
@@ -39,6 +44,22 @@ public struct DemoSeeder: Sendable {
             }
             progress(index + 1, rows.count, "ministries")
         }
+        if let catalogue {
+            let (events, services) = try DemoCatalogue.load()
+            let existingEvents = Set(try await catalogue.lifeEvents().map(\.code))
+            let now = Date()
+            for event in events where !existingEvents.contains(event.code) {
+                try await catalogue.saveLifeEvent(event, actor: "system", at: now)
+            }
+            let existingServices = Set(try await catalogue.entries().map(\.code))
+            for (index, service) in services.enumerated() {
+                if !existingServices.contains(service.code) {
+                    try await catalogue.publishDirectly(service, actor: "system", at: now)
+                    outcome.services += 1
+                }
+                progress(index + 1, services.count, "services")
+            }
+        }
         return outcome
     }
 
@@ -55,7 +76,7 @@ public struct DemoSeeder: Sendable {
 
     static func readTable(_ name: String) throws -> [[String]] {
         guard let url = Bundle.module.url(forResource: "Resources/DemoData/\(name)", withExtension: "csv") else {
-            throw DemoDataError.missingFile(name)
+            throw DemoDataError.missingFile(name + ".csv")
         }
         let csv = try EnumeratedCSV(url: url, loadColumns: false)
         return csv.rows
@@ -64,7 +85,11 @@ public struct DemoSeeder: Sendable {
 
 public enum DemoDataError: Error, CustomStringConvertible {
     case missingFile(String)
+    case invalid(String, String)
     public var description: String {
-        switch self { case .missingFile(let name): "demo data file \(name).csv is missing from the build" }
+        switch self {
+        case .missingFile(let name): "demo data file \(name) is missing from the build"
+        case .invalid(let name, let reason): "demo data file \(name) is invalid: \(reason)"
+        }
     }
 }

@@ -1,0 +1,183 @@
+import AnyDoorCore
+import Foundation
+import SQLKit
+
+/// The search rows of published services and the ranked query over them, the same SQL text on SQLite
+/// (FTS5 trigram) and PostgreSQL (pg_trgm GIN), so both return the same ranked list
+/// (docs/design/catalogue-search.md section 2).
+enum CatalogueSearchIndex {
+    /// Rows scored per tier; deterministic (first by id) and the same on both databases.
+    static let cap = 300
+    /// PostgreSQL probes this many matches before choosing the ordered plan for common terms.
+    static let probe = cap * 3 + 101
+
+    static func languageNumber(_ language: LanguageCode) -> Int { LanguageCode.allCases.firstIndex(of: language)! }
+
+    static func rowID(key: Int, language: LanguageCode) -> Int { key * 16 + languageNumber(language) }
+
+    // MARK: Writing
+
+    static func replace(key: Int, document: ServiceDescription, on sql: any SQLDatabase, flavour: SQLFlavour) async throws {
+        try await remove(key: key, on: sql, flavour: flavour)
+        var facets: [(String, String)] = [("ministry", document.ministry)]
+        facets += document.channels.kinds.map { ("channel", $0.rawValue) }
+        facets += Set(document.lifeEvents).sorted().map { ("life-event", $0) }
+        facets += Set(document.audience.map(\.rawValue)).sorted().map { ("audience", $0) }
+        for (facet, value) in facets {
+            try await sql.insert(into: "catalogue_facets").columns("facet", "value", "service_key").values(SQLBind(facet), SQLBind(value), SQLBind(key)).run()
+        }
+        for language in LanguageCode.allCases {
+            guard let title = document.title[language] else { continue }
+            let keywords = document.keywords[language] ?? ""
+            let description = document.description[language] ?? ""
+            let indexTitle = SearchText.indexForm(title), indexKeywords = SearchText.indexForm(keywords)
+            let head = "#\(language.rawValue)#" + indexTitle + "|" + indexKeywords
+            let doc = indexTitle + "|" + indexKeywords + "|" + SearchText.indexForm(description)
+            let id = rowID(key: key, language: language)
+            let rankTitle = SearchText.rankForm(title), rankKeywords = SearchText.rankForm(keywords)
+            switch flavour {
+            case .sqlite:
+                try await sql.raw("""
+                    INSERT INTO catalogue_search (rowid, head, doc, title, kw, service_key, lang)
+                    VALUES (\(bind: id), \(bind: head), \(bind: doc), \(bind: rankTitle), \(bind: rankKeywords), \(bind: key), \(bind: language.rawValue))
+                    """).run()
+            case .postgres:
+                try await sql.raw("""
+                    INSERT INTO catalogue_search_head (id, service_key, lang, title, kw, head)
+                    VALUES (\(bind: id), \(bind: key), \(bind: language.rawValue), \(bind: rankTitle), \(bind: rankKeywords), \(bind: head))
+                    """).run()
+                try await sql.raw("INSERT INTO catalogue_search_text (id, doc) VALUES (\(bind: id), \(bind: doc))").run()
+            }
+        }
+    }
+
+    static func remove(key: Int, on sql: any SQLDatabase, flavour: SQLFlavour) async throws {
+        try await sql.delete(from: "catalogue_facets").where("service_key", .equal, key).run()
+        let low = key * 16, high = key * 16 + 15
+        switch flavour {
+        case .sqlite:
+            try await sql.raw("DELETE FROM catalogue_search WHERE rowid BETWEEN \(bind: low) AND \(bind: high)").run()
+        case .postgres:
+            try await sql.raw("DELETE FROM catalogue_search_text WHERE id BETWEEN \(bind: low) AND \(bind: high)").run()
+            try await sql.raw("DELETE FROM catalogue_search_head WHERE id BETWEEN \(bind: low) AND \(bind: high)").run()
+        }
+    }
+
+    static func clear(on sql: any SQLDatabase, flavour: SQLFlavour) async throws {
+        try await sql.raw("DELETE FROM catalogue_facets").run()
+        switch flavour {
+        case .sqlite:
+            try await sql.raw("DELETE FROM catalogue_search").run()
+        case .postgres:
+            try await sql.raw("DELETE FROM catalogue_search_text").run()
+            try await sql.raw("DELETE FROM catalogue_search_head").run()
+        }
+    }
+
+    // MARK: Searching
+
+    /// The integer score of one row for `query` in `language` (section 2.4). Columns: title, kw, head, doc, lang.
+    static func score(_ query: SearchQuery, language: LanguageCode) -> SQLQueryString {
+        var score = SQLQueryString("((CASE WHEN ")
+        for (index, pattern) in query.patterns.enumerated() {
+            if index > 0 { score += " AND " }
+            score += "head LIKE \(bind: pattern)"
+        }
+        score += " THEN 1000 ELSE 0 END)"
+        for token in query.tokens {
+            let t = token.text
+            if token.isCJK {
+                score += " + (CASE WHEN title LIKE \(bind: "% \(t)%") THEN 30 WHEN title LIKE \(bind: "%\(t)%") THEN 20 WHEN kw LIKE \(bind: "%\(t)%") THEN 10 ELSE 1 END)"
+            } else {
+                score += " + (CASE WHEN title LIKE \(bind: "% \(t) %") THEN 40 WHEN title LIKE \(bind: "% \(t)%") THEN 30 WHEN title LIKE \(bind: "%\(t)%") THEN 20"
+                score += " WHEN kw LIKE \(bind: "% \(t)%") THEN 10 WHEN kw LIKE \(bind: "%\(t)%") THEN 5"
+                score += " WHEN doc LIKE \(bind: "%  \(t)  %") THEN 3 WHEN doc LIKE \(bind: "%  \(t)%") THEN 2 ELSE 1 END)"
+            }
+        }
+        score += " + (CASE WHEN lang = \(bind: language.rawValue) THEN 5 ELSE 0 END)) * 1000 - length(title)"
+        return score
+    }
+
+    static func matches(_ column: String, _ query: SearchQuery) -> SQLQueryString {
+        var condition = SQLQueryString("")
+        for (index, pattern) in query.patterns.enumerated() {
+            if index > 0 { condition += " AND " }
+            condition += "\(unsafeRaw: column) LIKE \(bind: pattern)"
+        }
+        return condition
+    }
+
+    static func facets(_ filter: CatalogueFilter, column: String) -> SQLQueryString {
+        var condition = SQLQueryString("")
+        for (facet, value) in filter.facets {
+            condition += " AND \(unsafeRaw: column) IN (SELECT service_key FROM catalogue_facets WHERE facet = \(bind: facet) AND value = \(bind: value))"
+        }
+        return condition
+    }
+
+    static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour) async throws -> [SearchHit] {
+        var hits = try await tier(1, query, language: language, filter: filter, limit: limit, on: sql, flavour: flavour)
+        if hits.count < limit {
+            let seen = Set(hits.map(\.key))
+            let more = try await tier(2, query, language: language, filter: filter, limit: limit + hits.count, on: sql, flavour: flavour)
+            hits += more.filter { !seen.contains($0.key) }.prefix(limit - hits.count)
+        }
+        guard !hits.isEmpty else { return [] }
+        let keys = hits.map(\.key)
+        let codes = try await sql.select().columns("service_key", "code").from("catalogue_services").where("service_key", .in, keys).all()
+        var codeByKey: [Int: String] = [:]
+        for row in codes { codeByKey[try row.decode(column: "service_key", as: Int.self)] = try row.decode(column: "code", as: String.self) }
+        return hits.compactMap { hit in codeByKey[hit.key].map { SearchHit(code: $0, score: hit.score) } }
+    }
+
+    struct KeyedHit { var key: Int; var score: Int }
+
+    /// Tier 1: rows in the requested language whose title or keywords match. Tier 2: any language, any text.
+    static func tier(_ tier: Int, _ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour) async throws -> [KeyedHit] {
+        let score = score(query, language: language)
+        var statement: SQLQueryString
+        switch flavour {
+        case .sqlite:
+            // FTS5 returns rows in rowid order, so the LIMIT stops the scan early. `head AS doc` in tier 1: a title
+            // or keyword match is all that tier asks for.
+            statement = "SELECT service_key, MAX(score) AS s FROM (SELECT service_key, \(score) AS score FROM (SELECT service_key, lang, title, kw, head, "
+            if tier == 1 {
+                statement += "head AS doc FROM catalogue_search WHERE head LIKE \(bind: "#\(language.rawValue)#%") AND " + matches("head", query)
+            } else {
+                statement += "doc FROM catalogue_search WHERE " + matches("doc", query)
+            }
+            statement += facets(filter, column: "service_key")
+            statement += " ORDER BY rowid LIMIT \(unsafeRaw: String(cap)))) GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
+            return try await sql.raw(statement).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
+        case .postgres:
+            // A bounded probe first (its LIMIT stops the bitmap heap scan early); when it fills, the term is common
+            // and reading in id order with the btree stops after `cap` rows instead.
+            var source: SQLQueryString
+            if tier == 1 {
+                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE h.lang = \(bind: language.rawValue) AND " + matches("h.head", query)
+            } else {
+                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE " + matches("t.doc", query)
+            }
+            source += facets(filter, column: "h.service_key")
+            let outer: SQLQueryString = " GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
+            statement = "WITH m AS MATERIALIZED (" + source + " LIMIT \(unsafeRaw: String(probe))) SELECT service_key, MAX(\(score)) AS s, (SELECT count(*) FROM m) AS n FROM (SELECT * FROM m ORDER BY id LIMIT \(unsafeRaw: String(cap))) c" + outer
+            let rows = try await sql.raw(statement).all()
+            let probed = try rows.first?.decode(column: "n", as: Int.self) ?? 0
+            if probed < probe {
+                return try rows.map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
+            }
+            let ordered: SQLQueryString = "SELECT service_key, MAX(\(score)) AS s FROM (" + source + " ORDER BY h.id LIMIT \(unsafeRaw: String(cap))) c" + outer
+            try await sql.raw("BEGIN").run()
+            do {
+                try await sql.raw("SET LOCAL enable_bitmapscan = off").run()
+                try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                let hits = try await sql.raw(ordered).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
+                try await sql.raw("COMMIT").run()
+                return hits
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+}
