@@ -98,7 +98,11 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
 
     OperationsController(database: services.database, registry: registry).addRoutes(to: router)
     try OpenAPIController(resources: resources).addRoutes(to: router)
-    HomeController(pages: pages, ministries: services.ministries).addRoutes(to: router)
+    HomeController(pages: pages, ministries: services.ministries, catalogue: services.catalogue).addRoutes(to: router)
+    CatalogueAPIController(catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
+    CataloguePagesController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase).addRoutes(to: router)
+    CatalogueStaffController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
+    Open311Controller(catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase).addRoutes(to: router)
     MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
     MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)
     AccountController(identity: identity, pages: pages).addRoutes(to: router)

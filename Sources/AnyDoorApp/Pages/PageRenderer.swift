@@ -9,6 +9,15 @@ protocol PageModel: Sendable {
     static var template: String { get }
     /// The catalog key of the page's title.
     var titleKey: String { get }
+    /// A title that is content rather than interface (a service's name); overrides `titleKey` when set.
+    var titleText: String? { get }
+    /// schema.org JSON-LD for the page's head, already encoded (slashes escaped so it cannot end the script).
+    var jsonLD: String? { get }
+}
+
+extension PageModel {
+    var titleText: String? { nil }
+    var jsonLD: String? { nil }
 }
 
 /// Renders page models inside the shared layout, in the request's language.
@@ -43,8 +52,9 @@ struct PageRenderer: Sendable {
 
     func render<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
         let translator = translator(for: context)
-        let layout = LayoutModel(language: context.language, title: translator(page.titleKey), path: path, requestID: context.requestID,
+        var layout = LayoutModel(language: context.language, title: page.titleText ?? translator(page.titleKey), path: path, requestID: context.requestID,
                                  actor: context.actor, csrfToken: context.csrfToken, provincialSignIn: provincialSignIn)
+        layout.jsonLD = page.jsonLD
         let html = library.render(Document(t: translator, layout: layout, page: page), withTemplate: Page.template) ?? ""
         return Response(
             status: status,
@@ -75,6 +85,7 @@ struct LayoutModel: Sendable, MustacheParent {
     let isPerson: Bool
     let csrfToken: String
     let provincialSignIn: Bool
+    var jsonLD: String?
 
     init(language: LanguageCode, title: String, path: String, requestID: String, actor: Actor = .anonymous, csrfToken: String = "", provincialSignIn: Bool = false) {
         self.provincialSignIn = provincialSignIn
@@ -87,7 +98,7 @@ struct LayoutModel: Sendable, MustacheParent {
         self.title = title
         self.requestID = requestID
         self.languages = LanguageCode.allCases.map { other in
-            LanguageLink(tag: other.rawValue, name: other.endonym, href: "\(path)?lang=\(other.rawValue)",
+            LanguageLink(tag: other.rawValue, name: other.endonym, href: "\(path)\(path.contains("?") ? "&" : "?")lang=\(other.rawValue)",
                          isCurrent: other == language, dir: other.isRightToLeft ? "rtl" : "ltr")
         }
     }
@@ -125,6 +136,7 @@ extension LayoutModel {
         case "isPerson": isPerson
         case "csrfToken": csrfToken
         case "provincialSignIn": provincialSignIn
+        case "jsonLD": jsonLD
         default: nil
         }
     }

@@ -81,7 +81,7 @@ public enum CatalogueRules {
 
     static func channels(_ channels: ServiceChannels, into problems: inout ValidationCollector) {
         if let phone = channels.phone {
-            if phone.number.range(of: #"^\+?[0-9][0-9 ()-]{6,24}$"#, options: .regularExpression) == nil {
+            if phone.number.range(of: #"^\+?[0-9][0-9 ()-]{2,24}$"#, options: .regularExpression) == nil {
                 problems.add("channels.phone.number", "invalidFormat", "Give a telephone number of digits, spaces and hyphens.")
             }
             if phone.hours.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -185,6 +185,15 @@ public struct SQLCatalogue: Sendable {
                          publishedBy: try row.decode(column: "published_by", as: String.self))
     }
 
+    /// When the published catalogue last changed (a publish or a retirement): Open311's `changeset`.
+    public func lastPublishedAt() async throws -> Date? {
+        try await database.withSQL { sql in
+            let row = try await sql.raw("SELECT MAX(published_at) AS p, MAX(retired_at) AS r FROM catalogue_services").first()
+            let times = [try row?.decode(column: "p", as: Double?.self), try row?.decode(column: "r", as: Double?.self)].compactMap { $0 }
+            return times.max().map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     public func count() async throws -> (published: Int, all: Int) {
         try await database.withSQL { sql in
             let row = try await sql.raw("SELECT COUNT(*) AS n, COUNT(published_version) AS p FROM catalogue_services WHERE retired_at IS NULL").first()

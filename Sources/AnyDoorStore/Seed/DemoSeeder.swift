@@ -54,7 +54,11 @@ public struct DemoSeeder: Sendable {
             let existingServices = Set(try await catalogue.entries().map(\.code))
             for (index, service) in services.enumerated() {
                 if !existingServices.contains(service.code) {
-                    try await catalogue.publishDirectly(service, actor: "system", at: now)
+                    do {
+                        try await catalogue.publishDirectly(service, actor: "system", at: now)
+                    } catch CatalogueError.invalid(let problems) {
+                        throw DemoDataError.invalid("catalogue service \(service.code)", problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+                    }
                     outcome.services += 1
                 }
                 progress(index + 1, services.count, "services")
