@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes = 1_048_576
     /// `ANYDOOR_DEMO`: load demo data on first start with an empty embedded database (default true).
     public var seedDemoWhenEmpty = true
+    /// Whether that demo data includes the demo service catalogue (tests that do not need it turn it off).
+    public var seedDemoCatalogue = true
     /// `ANYDOOR_PUBLIC_URL`: the address people reach AnyDoor at, for links in emails.
     public var publicURL: String?
     /// `ANYDOOR_DATA_KEYS` and `ANYDOOR_INDEX_KEY`: keys for personal data at rest (see KeyRing).

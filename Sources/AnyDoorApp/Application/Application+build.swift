@@ -30,9 +30,13 @@ public struct AppServices: Sendable {
     /// and the configuration asks for it (the default), so `swift run anydoor serve` shows something.
     public func prepare(logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         try await Migrator(database: database, logger: logger).migrate(progress: progress)
+        // Before seeding: on an empty catalogue this only records the normaliser, and seeding then indexes as it publishes.
+        if try await catalogue.ensureSearchIndex(progress: { done, total in if done == total { progress("Search index rebuilt for \(total) services") } }) {
+            logger.info("catalogue search index built", metadata: ["normaliser": "\(SearchText.version)"])
+        }
         if configuration.seedDemoWhenEmpty, database.flavour == .sqlite, try await ministries.list().isEmpty {
             progress("Empty database: loading demo data")
-            let outcome = try await DemoSeeder(ministries: ministries, catalogue: catalogue).seed { done, total, part in
+            let outcome = try await DemoSeeder(ministries: ministries, catalogue: configuration.seedDemoCatalogue ? catalogue : nil).seed { done, total, part in
                 if done == total || done % 25 == 0 { progress("Loaded \(done) of \(total) \(part)") }
             }
             let staff = try await DemoStaff.seed(staff: SQLStaff(database: database, keys: keys), environment: environment)
@@ -40,9 +44,6 @@ public struct AppServices: Sendable {
         }
         if database.flavour == .postgres, let ctype = try await database.postgresCharacterType(), !ctype.uppercased().contains("UTF") {
             logger.warning("catalogue search needs a UTF-8 LC_CTYPE for its trigram index; searches stay correct but slow", metadata: ["lc_ctype": "\(ctype)"])
-        }
-        if try await catalogue.ensureSearchIndex(progress: { done, total in if done == total { progress("Search index rebuilt for \(total) services") } }) {
-            logger.info("catalogue search index built", metadata: ["normaliser": "\(SearchText.version)"])
         }
     }
 }

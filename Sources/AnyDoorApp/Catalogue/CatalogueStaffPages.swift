@@ -160,7 +160,7 @@ struct CatalogueStaffController: Sendable {
         }
         router.post("/staff/catalogue/new") { request, context in
             let form = try await FormBody.read(request)
-            var document = ServiceDescription(code: form["code"].trimmingCharacters(in: .whitespaces))
+            var document = ServiceDescription(code: form["serviceCode"].trimmingCharacters(in: .whitespaces))
             let problems = CatalogueForm.apply(form, to: &document, language: .base)
             try context.require(.draftService(ministry: try await ministryID(document.ministry), code: document.code))
             let draftProblems = problems + CatalogueRules.draftProblems(document)
@@ -170,7 +170,7 @@ struct CatalogueStaffController: Sendable {
             do {
                 try await catalogue.createDraft(document, actor: context.actor.auditName, at: environment.now())
             } catch CatalogueError.duplicateCode {
-                return try await editPage(document, isNew: true, language: .base, errors: [FieldError(field: "code", code: "duplicate", message: "Another service already uses this code.")],
+                return try await editPage(document, isNew: true, language: .base, errors: [FieldError(field: "serviceCode", code: "duplicate", message: "Another service already uses this code.")],
                                           context: context, status: .conflict)
             }
             return Response.redirect(to: "/staff/catalogue/\(document.code)", type: .normal)
@@ -351,7 +351,7 @@ struct CatalogueStaffController: Sendable {
             textLanguage: language.rawValue, textLanguageName: language.endonym,
             languages: LanguageCode.allCases.map { .init(value: $0.rawValue, label: $0.endonym, selected: $0 == language) },
             errors: messages.summary,
-            code: FormField(name: "code", label: translate("staffCatalogue.field.code"), hint: translate("staffCatalogue.hint.code"), value: document.code, error: error("code")),
+            code: FormField(name: "serviceCode", label: translate("staffCatalogue.field.code"), hint: translate("staffCatalogue.hint.code"), value: document.code, error: error("serviceCode")),
             title: FormField(name: "title", label: translate("staffCatalogue.field.title"), value: document.title[language] ?? "", error: error("title")),
             description: TextArea(name: "description", label: translate("staffCatalogue.field.description"), value: document.description[language] ?? "", error: error("description")),
             keywords: FormField(name: "keywords", label: translate("staffCatalogue.field.keywords"), hint: translate("staffCatalogue.hint.keywords"), value: document.keywords[language] ?? "", error: error("keywords")),
@@ -367,14 +367,14 @@ struct CatalogueStaffController: Sendable {
             phoneHours: FormField(name: "phoneHours", label: translate("staffCatalogue.field.phoneHours"), hint: translate("staffCatalogue.hint.phoneHours"), value: document.channels.phone?.hours ?? "", error: error("phoneHours")),
             inPerson: document.channels.inPerson, channelsError: error("channels"),
             mail: FormField(name: "mail", label: translate("staffCatalogue.field.mail"), value: document.channels.mail ?? "", error: error("mail")),
-            eligibility: TextArea(name: "eligibility", label: translate("staffCatalogue.field.eligibility"), hint: translate("staffCatalogue.hint.lines"), value: lines(document.eligibility), error: error("eligibility")),
-            evidence: TextArea(name: "evidence", label: translate("staffCatalogue.field.evidence"), hint: translate("staffCatalogue.hint.lines"), value: lines(document.evidence), error: error("evidence")),
+            eligibility: TextArea(name: "eligibilityLines", label: translate("staffCatalogue.field.eligibility"), hint: translate("staffCatalogue.hint.lines"), value: lines(document.eligibility), error: error("eligibilityLines")),
+            evidence: TextArea(name: "evidenceLines", label: translate("staffCatalogue.field.evidence"), hint: translate("staffCatalogue.hint.lines"), value: lines(document.evidence), error: error("evidenceLines")),
             cost: FormField(name: "cost", label: translate("staffCatalogue.field.cost"), hint: translate("staffCatalogue.hint.cost"), value: document.cost?.amount ?? "", error: error("cost"), inputmode: "decimal"),
             processingTime: FormField(name: "processingTime", label: translate("staffCatalogue.field.processingTime"), hint: translate("staffCatalogue.hint.processingTime"), value: document.processingTime ?? "", error: error("processingTime")),
             legalBasis: TextArea(name: "legalBasis", label: translate("staffCatalogue.field.legalBasis"), hint: translate("staffCatalogue.hint.lines"), value: document.legalBasis.joined(separator: "\n"), error: error("legalBasis")),
             assurance: AssuranceLevel.allCases.map { .init(value: "\($0.rawValue)", label: translate("assurance.level\($0.rawValue)"), selected: $0 == document.requirement.assurance) },
             authentication: [AuthenticationLevel.singleFactor, .multiFactor].map { .init(value: "\($0.rawValue)", label: translate("staffCatalogue.authentication.\($0.rawValue)"), selected: $0 == document.requirement.authentication) },
-            fields: TextArea(name: "fields", label: translate("staffCatalogue.field.fields"), hint: translate("staffCatalogue.hint.fields"), value: CatalogueForm.fieldLines(document.fields, language: language), error: error("fields")))
+            fields: TextArea(name: "formFields", label: translate("staffCatalogue.field.fields"), hint: translate("staffCatalogue.hint.fields"), value: CatalogueForm.fieldLines(document.fields, language: language), error: error("formFields")))
         return pages.render(page, context: context, path: isNew ? "/staff/catalogue/new" : "/staff/catalogue/\(document.code)/edit", status: status)
     }
 }
@@ -395,7 +395,7 @@ enum CatalogueForm {
         set(&document.title, form["title"])
         set(&document.description, form["description"])
         set(&document.keywords, form["keywords"])
-        let eligibility = lines("eligibility"), evidence = lines("evidence")
+        let eligibility = lines("eligibilityLines"), evidence = lines("evidenceLines")
         if language == .base {
             document.eligibility = eligibility.enumerated().map { index, text in
                 var item = index < document.eligibility.count ? document.eligibility[index] : LocalizedText(); item[.base] = text; return item
@@ -409,7 +409,7 @@ enum CatalogueForm {
         }
         guard language == .base else {
             // Another language: only the texts above; the field lines carry labels in that language.
-            let (fields, fieldProblems) = parseFields(form["fields"], existing: document.fields, language: language)
+            let (fields, fieldProblems) = parseFields(form["formFields"], existing: document.fields, language: language)
             document.fields = fields
             if !document.reviewedLanguages.isEmpty { document.reviewedLanguages.removeAll { $0 == language } }
             return fieldProblems
@@ -430,7 +430,7 @@ enum CatalogueForm {
         document.legalBasis = lines("legalBasis")
         if let assurance = Int(form["assurance"]).flatMap(AssuranceLevel.init(rawValue:)) { document.requirement.assurance = assurance }
         if let authentication = Int(form["authentication"]).flatMap(AuthenticationLevel.init(rawValue:)) { document.requirement.authentication = authentication }
-        let (fields, fieldProblems) = parseFields(form["fields"], existing: document.fields, language: .base)
+        let (fields, fieldProblems) = parseFields(form["formFields"], existing: document.fields, language: .base)
         document.fields = fields
         problems += fieldProblems
         return problems
@@ -450,7 +450,7 @@ enum CatalogueForm {
         for (number, line) in text.split(whereSeparator: \.isNewline).map(String.init).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count >= 4, let datatype = FieldDatatype(rawValue: parts[1]), ["required", "optional"].contains(parts[2]) else {
-                problems.append(FieldError(field: "fields", code: "invalidLine", message: "Line \(number + 1) must read: code | datatype | required or optional | label | help | key=name; key=name."))
+                problems.append(FieldError(field: "formFields", code: "invalidLine", message: "Line \(number + 1) must read: code | datatype | required or optional | label | help | key=name; key=name."))
                 continue
             }
             var field = existing.first { $0.code == parts[0] } ?? AnyDoorCore.FormField(code: parts[0], datatype: datatype, label: LocalizedText())
@@ -465,7 +465,7 @@ enum CatalogueForm {
             for pair in pairs {
                 let halves = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard halves.count == 2, !halves[0].isEmpty, !halves[1].isEmpty else {
-                    problems.append(FieldError(field: "fields", code: "invalidLine", message: "Line \(number + 1): each choice is key=name."))
+                    problems.append(FieldError(field: "formFields", code: "invalidLine", message: "Line \(number + 1): each choice is key=name."))
                     continue
                 }
                 if let index = values.firstIndex(where: { $0.key == halves[0] }) {
@@ -489,9 +489,10 @@ enum CatalogueForm {
         case let path where path.hasPrefix("title"): field = "title"
         case let path where path.hasPrefix("description"): field = "description"
         case let path where path.hasPrefix("keywords"): field = "keywords"
-        case let path where path.hasPrefix("eligibility"): field = "eligibility"
-        case let path where path.hasPrefix("evidence"): field = "evidence"
-        case let path where path.hasPrefix("fields"): field = "fields"
+        case "code": field = "serviceCode"
+        case let path where path.hasPrefix("eligibility"): field = "eligibilityLines"
+        case let path where path.hasPrefix("evidence"): field = "evidenceLines"
+        case let path where path.hasPrefix("fields"): field = "formFields"
         case let path where path.hasPrefix("legalBasis"): field = "legalBasis"
         case let path where path.hasPrefix("cost"): field = "cost"
         case "channels.phone.number": field = "phoneNumber"

@@ -77,6 +77,17 @@ public struct ServiceChannels: Codable, Sendable, Equatable {
         self.mail = mail
     }
 
+    enum CodingKeys: String, CodingKey { case online, phone, inPerson, mail }
+
+    /// Absent flags mean "not offered", so `{"inPerson": true}` is enough.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        online = try c.decodeIfPresent(Bool.self, forKey: .online) ?? false
+        phone = try c.decodeIfPresent(PhoneChannel.self, forKey: .phone)
+        inPerson = try c.decodeIfPresent(Bool.self, forKey: .inPerson) ?? false
+        mail = try c.decodeIfPresent(String.self, forKey: .mail)
+    }
+
     public var kinds: [ChannelKind] {
         var kinds: [ChannelKind] = []
         if online { kinds.append(.online) }

@@ -13,6 +13,12 @@ public enum CatalogueError: Error, Sendable, Equatable {
     case invalid([FieldError])
 }
 
+/// A bulk publish stopped at one document; nothing was published.
+public enum CatalogueImportError: Error, Sendable, Equatable {
+    /// The document at `index` (0-based) breaks the standard.
+    case invalid(index: Int, problems: [FieldError])
+}
+
 /// A service's place in the catalogue: its working copy (if any) and its latest published version (if any).
 public struct CatalogueEntry: Sendable, Equatable {
     public var code: String
@@ -276,11 +282,14 @@ public struct SQLCatalogue: Sendable {
         try await database.transaction { sql in
             guard let entry = try await Self.entry(document.code, on: sql) else { throw CatalogueError.notFound(document.code) }
             if entry.draftState == .submitted { throw CatalogueError.transitionNotAllowed(.submit) }
+            // The responsible ministry (who may edit) changes with a publish; before the first one, with the draft.
+            if entry.publishedVersion == nil, !document.ministry.isEmpty {
+                try await sql.update("catalogue_services").set("ministry", to: document.ministry).where("code", .equal, document.code).run()
+            }
             try await sql.update("catalogue_services")
                 .set("draft_state", to: (entry.draftState ?? .draft).rawValue)
                 .set("draft_document", to: try Self.json(document))
                 .set("draft_updated_at", to: time.timeIntervalSince1970)
-                .set("ministry", to: document.ministry)
                 .where("code", .equal, document.code).run()
             try await audit.append(AuditEntry(at: time, actor: actor, action: "catalogue.draft.saved", target: "service:\(document.code)", channel: .online), on: sql)
         }
@@ -328,6 +337,24 @@ public struct SQLCatalogue: Sendable {
         let flavour = database.flavour
         return try await database.transaction { sql in
             try await Self.publishDirectly(document, actor: actor, at: time, on: sql, audit: audit, flavour: flavour)
+        }
+    }
+
+    /// Publishes many documents in one transaction (demo seed, catalogue import): all or nothing. A document
+    /// that breaks the standard stops everything, with its position and problems.
+    @discardableResult
+    public func publishDirectly(_ documents: [ServiceDescription], actor: String, at time: Date, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+        let flavour = database.flavour
+        guard !documents.isEmpty else { return 0 }
+        return try await database.transaction { sql in
+            let context = try await Self.context(on: sql)
+            for (index, document) in documents.enumerated() {
+                let problems = CatalogueRules.publishProblems(document, context: context)
+                guard problems.isEmpty else { throw CatalogueImportError.invalid(index: index, problems: problems) }
+                _ = try await Self.publishDirectly(document, actor: actor, at: time, on: sql, audit: audit, flavour: flavour)
+                progress(index + 1)
+            }
+            return documents.count
         }
     }
 

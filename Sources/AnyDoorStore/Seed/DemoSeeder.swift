@@ -52,16 +52,13 @@ public struct DemoSeeder: Sendable {
                 try await catalogue.saveLifeEvent(event, actor: "system", at: now)
             }
             let existingServices = Set(try await catalogue.entries().map(\.code))
-            for (index, service) in services.enumerated() {
-                if !existingServices.contains(service.code) {
-                    do {
-                        try await catalogue.publishDirectly(service, actor: "system", at: now)
-                    } catch CatalogueError.invalid(let problems) {
-                        throw DemoDataError.invalid("catalogue service \(service.code)", problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
-                    }
-                    outcome.services += 1
+            let missing = services.filter { !existingServices.contains($0.code) }
+            do {
+                outcome.services = try await catalogue.publishDirectly(missing, actor: "system", at: now) { done in
+                    progress(done, missing.count, "services")
                 }
-                progress(index + 1, services.count, "services")
+            } catch CatalogueImportError.invalid(let index, let problems) {
+                throw DemoDataError.invalid("catalogue service \(missing[index].code)", problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
             }
         }
         return outcome

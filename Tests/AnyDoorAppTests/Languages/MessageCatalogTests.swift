@@ -30,6 +30,13 @@ import Testing
         RepresentationScope.allCases.forEach { keys.insert("scope.\($0.rawValue)") }
         PrivacyController.correctableFields.forEach { keys.insert("corrections.field.\($0)") }
         PrivacyController.correctionStatuses.forEach { keys.insert("corrections.status.\($0)") }
+        Audience.allCases.forEach { keys.insert("audience.\($0.rawValue)") }
+        ChannelKind.allCases.forEach { keys.insert("channel.\($0.rawValue)") }
+        ["year", "month", "week", "day", "hour", "minute"].forEach { keys.insert("duration.\($0)") } // ISODuration.displayUnit
+        DraftState.allCases.forEach { keys.insert("staffCatalogue.state.\($0.rawValue)") }
+        keys.insert("staffCatalogue.state.published"); keys.insert("staffCatalogue.state.retired")
+        ["saved", "submitted", "sent-back", "published", "retired"].forEach { keys.insert("staffCatalogue.done.\($0)") } // CatalogueStaffController redirects
+        [AuthenticationLevel.singleFactor, .multiFactor].forEach { keys.insert("staffCatalogue.authentication.\($0.rawValue)") }
         for template in ["verifyEmail", "alreadyRegistered", "resetPassword", "passwordChanged"] {
             keys.insert("email.\(template).subject"); keys.insert("email.\(template).body")
         }

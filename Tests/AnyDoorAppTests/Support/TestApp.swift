@@ -16,6 +16,7 @@ enum TestApp {
         configuration.dataDirectory = dataDirectory
         configuration.adminToken = adminToken
         configuration.maxBodyBytes = 4096
+        configuration.seedDemoCatalogue = false // catalogue tests turn it on; it takes seconds to load
         return configuration
     }
 
