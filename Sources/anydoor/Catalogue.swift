@@ -1,0 +1,90 @@
+import AnyDoorApp
+import AnyDoorCore
+import AnyDoorStore
+import ArgumentParser
+import Foundation
+
+struct Catalogue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import or export the service catalogue as JSON-LD (schema.org GovernmentService) or CSV.",
+        subcommands: [Import.self, Export.self]
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonld, csv
+
+        static func guess(_ path: String) -> Format { path.lowercased().hasSuffix(".csv") ? .csv : .jsonld }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish the services in FILE (new ones, and the next version of changed ones). Any invalid record: nothing changes, every problem is listed by line."
+        )
+
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "A .jsonld/.json or .csv file, as `catalogue export` writes.") var file: String
+        @Option(help: "jsonld or csv (default: from the file name).") var format: Format?
+        @Flag(help: "Check the file and say what would change, without changing anything.") var dryRun = false
+
+        static func read(_ data: Data, format: Format) throws -> [ImportedService] {
+            do {
+                switch format {
+                case .csv: return try CatalogueCSV.decode(data)
+                case .jsonld: return try CatalogueJSONLD.decode(data)
+                }
+            } catch {
+                throw ImportFailed(error: error)
+            }
+        }
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
+            let records = try Self.read(data, format: format ?? Format.guess(file))
+            progress("Read \(records.count) services from \(file)")
+            let configuration = try options.configuration()
+            let logger = options.logger(configuration)
+            let dryRun = dryRun
+            let outcome = try await options.withServices(configuration) { services in
+                try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+                do {
+                    return try await services.catalogue.importServices(records, dryRun: dryRun, actor: "system", at: Date()) { done, total in
+                        if done == total || done % 50 == 0 { progress("[\(done)/\(total)] services published") }
+                    }
+                } catch let error as ExchangeError {
+                    throw ImportFailed(error: error)
+                }
+            }
+            print("\(dryRun ? "Dry run, nothing changed: would create" : "Created") \(outcome.created), \(dryRun ? "update" : "updated") \(outcome.updated), \(outcome.unchanged) unchanged.")
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write every published service (latest versions, retired ones excluded).")
+
+        @OptionGroup var options: ServerOptions
+        @Option(help: "jsonld or csv.") var format: Format = .jsonld
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            let logger = options.logger(configuration)
+            let services = try await options.withServices(configuration) { services in
+                try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+                return try await services.catalogue.listPublished().map(\.document)
+            }
+            let data = try format == .csv ? CatalogueCSV.encode(services) : CatalogueJSONLD.encode(services)
+            if let output {
+                try data.write(to: URL(fileURLWithPath: output))
+                progress("Wrote \(services.count) services to \(output)")
+            } else {
+                FileHandle.standardOutput.write(data)
+                progress("Wrote \(services.count) services")
+            }
+        }
+    }
+
+    struct ImportFailed: Error, CustomStringConvertible {
+        let error: ExchangeError
+        var description: String { "Nothing was imported. \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"):\n\(error.description)" }
+    }
+}
