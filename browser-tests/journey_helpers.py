@@ -46,6 +46,9 @@ def demo_staff_totp_key(role_letters: str) -> bytes:
 
 COUNTER_AGENT = {"email": "counter@demo.anydoor.ca", "name": "Casey Counter", "totp_key": demo_staff_totp_key("COUNTERAGENT")}
 CASEWORKER = {"email": "caseworker@demo.anydoor.ca", "name": "Riley Caseworker", "totp_key": demo_staff_totp_key("MINISTRYCASEWORKER")}
+# Both province-wide: the owner drafts any ministry's services, the steward reviews and publishes them.
+SERVICE_OWNER = {"email": "owner@demo.anydoor.ca", "name": "Sam Owner", "totp_key": demo_staff_totp_key("SERVICEOWNER")}
+CATALOGUE_STEWARD = {"email": "steward@demo.anydoor.ca", "name": "Taylor Steward", "totp_key": demo_staff_totp_key("CATALOGUESTEWARD")}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import Foundation
 struct Catalogue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import or export the service catalogue as JSON-LD (schema.org GovernmentService) or CSV.",
-        subcommands: [Import.self, Export.self]
+        subcommands: [Import.self, Export.self, SearchTimes.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -80,6 +80,47 @@ struct Catalogue: AsyncParsableCommand {
                 FileHandle.standardOutput.write(data)
                 progress("Wrote \(services.count) services")
             }
+        }
+    }
+
+    struct SearchTimes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "search-times",
+            abstract: "Time catalogue searches in-process (for scripts/bench): one query per line as LANG<TAB>WORDS; prints p50/p95/max in ms."
+        )
+
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The query file.") var file: String
+        @Option(help: "Times each query is run after one warm-up pass.") var rounds = 3
+
+        func run() async throws {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("Cannot read \(file).") }
+            let queries = text.split(separator: "\n").compactMap { line -> (LanguageCode, String)? in
+                let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let language = LanguageCode(rawValue: parts[0]) else { return nil }
+                return (language, parts[1])
+            }
+            guard !queries.isEmpty else { throw ValidationError("No queries in \(file); write LANG<TAB>WORDS per line.") }
+            let configuration = try options.configuration()
+            let rounds = max(1, rounds)
+            let (times, found) = try await options.withServices(configuration) { services in
+                for (language, words) in queries { _ = try await services.catalogue.search(words, language: language) }
+                var times: [Double] = []
+                var found = 0
+                let clock = ContinuousClock()
+                for round in 0..<rounds {
+                    for (index, (language, words)) in queries.enumerated() {
+                        var hits: [SearchHit] = []
+                        let elapsed = try await clock.measure { hits = try await services.catalogue.search(words, language: language) }
+                        times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                        if round == 0, !hits.isEmpty { found += 1 }
+                        if index % 200 == 0 { progress("round \(round + 1)/\(rounds): \(index)/\(queries.count) queries") }
+                    }
+                }
+                return (times.sorted(), found)
+            }
+            func percentile(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count) * p).rounded(.up)) - 1)] }
+            print(String(format: "queries=%d found=%d runs=%d p50_ms=%.2f p95_ms=%.2f max_ms=%.2f", queries.count, found, times.count, percentile(0.5), percentile(0.95), times.last ?? 0))
         }
     }
 

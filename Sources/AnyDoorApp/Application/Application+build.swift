@@ -103,6 +103,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     CatalogueAPIController(catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
     CataloguePagesController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase).addRoutes(to: router)
     CatalogueStaffController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
+    TranslationsController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
     Open311Controller(catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase).addRoutes(to: router)
     MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
     MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)

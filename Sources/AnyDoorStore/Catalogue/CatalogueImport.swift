@@ -55,3 +55,88 @@ extension SQLCatalogue {
         return outcome
     }
 }
+
+/// A translation file that cannot be applied; nothing changed. Each problem names its service.
+public struct TranslationImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [String]
+    public init(problems: [String]) { self.problems = problems }
+    public var description: String { problems.joined(separator: "\n") }
+}
+
+/// How complete one language is across published services.
+public struct TranslationCoverage: Sendable, Equatable {
+    public var language: LanguageCode
+    public var reviewed = 0
+    public var draft = 0
+    public var missing = 0
+    public var total: Int { reviewed + draft + missing }
+
+    public init(language: LanguageCode, reviewed: Int = 0, draft: Int = 0, missing: Int = 0) {
+        self.language = language
+        self.reviewed = reviewed
+        self.draft = draft
+        self.missing = missing
+    }
+    /// Draft and reviewed together, in percent of all services (0 when there are none).
+    public var translatedPercent: Int { total == 0 ? 0 : Int((Double(reviewed + draft) * 100 / Double(total)).rounded()) }
+}
+
+extension SQLCatalogue {
+    /// The file translators fill in: every published service (or those with `only` status) with its texts in
+    /// `language` and the English beside them.
+    public func exportTranslation(_ language: LanguageCode, only status: TranslationStatus? = nil, ministry: String? = nil) async throws -> CatalogueTranslation {
+        let services = try await listPublished(CatalogueFilter(ministry: ministry))
+        var texts: [String: CatalogueTranslation.ServiceText] = [:]
+        for service in services where status == nil || service.document.translationStatus(language) == status {
+            texts[service.code] = CatalogueTranslation.export(service.document, language: language)
+        }
+        return CatalogueTranslation(language: language, status: .draft, services: texts)
+    }
+
+    /// Applies a translators' file: each changed service is published as its next version, all in one
+    /// transaction. Any problem (unknown service, a list of another length, an unknown field) stops everything.
+    @discardableResult
+    public func importTranslation(_ translation: CatalogueTranslation, actor: String, at time: Date) async throws -> Int {
+        var problems: [String] = []
+        if translation.language == .base { problems.append("English is the catalogue's source language; edit it through drafts.") }
+        if translation.status == .missing { problems.append("status must be draft or reviewed.") }
+        var changed: [ServiceDescription] = []
+        for (code, text) in translation.services.sorted(by: { $0.key < $1.key }) {
+            guard let current = try await published(code), !current.retired else {
+                problems.append("\(code): no published service has this code.")
+                continue
+            }
+            let found = translation.problems(text, for: current.document)
+            if !found.isEmpty {
+                problems += found.map { "\(code): \($0)" }
+                continue
+            }
+            var document = current.document
+            translation.apply(text, to: &document)
+            if document != current.document { changed.append(document) }
+        }
+        guard problems.isEmpty else { throw TranslationImportError(problems: problems) }
+        do {
+            try await publishDirectly(changed, actor: actor, at: time)
+        } catch CatalogueImportError.invalid(let index, let found) {
+            throw TranslationImportError(problems: found.map { "\(changed[index].code): \($0.field): \($0.message)" })
+        }
+        return changed.count
+    }
+
+    /// Per-language completeness of the published catalogue, optionally for one ministry.
+    public func translationCoverage(ministry: String? = nil) async throws -> [TranslationCoverage] {
+        let services = try await listPublished(CatalogueFilter(ministry: ministry))
+        return LanguageCode.allCases.map { language in
+            var coverage = TranslationCoverage(language: language)
+            for service in services {
+                switch service.document.translationStatus(language) {
+                case .reviewed: coverage.reviewed += 1
+                case .draft: coverage.draft += 1
+                case .missing: coverage.missing += 1
+                }
+            }
+            return coverage
+        }
+    }
+}

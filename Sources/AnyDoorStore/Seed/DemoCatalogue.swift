@@ -95,6 +95,12 @@ public struct CatalogueTranslation: Codable, Sendable {
             public var label: String?
             public var help: String?
             public var values: [String: String]?
+
+            public init(label: String? = nil, help: String? = nil, values: [String: String]? = nil) {
+                self.label = label
+                self.help = help
+                self.values = values
+            }
         }
         public var title: String?
         public var description: String?
@@ -102,6 +108,28 @@ public struct CatalogueTranslation: Codable, Sendable {
         public var eligibility: [String]?
         public var evidence: [String]?
         public var fields: [String: FieldText]?
+        /// In an export: the English text to translate from. Ignored on import.
+        public var english: SourceText?
+
+        public init(title: String? = nil, description: String? = nil, keywords: String? = nil, eligibility: [String]? = nil,
+                    evidence: [String]? = nil, fields: [String: FieldText]? = nil, english: SourceText? = nil) {
+            self.title = title
+            self.description = description
+            self.keywords = keywords
+            self.eligibility = eligibility
+            self.evidence = evidence
+            self.fields = fields
+            self.english = english
+        }
+    }
+    /// The English source beside a text to translate.
+    public struct SourceText: Codable, Sendable {
+        public var title: String?
+        public var description: String?
+        public var keywords: String?
+        public var eligibility: [String]?
+        public var evidence: [String]?
+        public var fields: [String: ServiceText.FieldText]?
     }
     public struct EventText: Codable, Sendable {
         public var title: String
@@ -121,21 +149,58 @@ public struct CatalogueTranslation: Codable, Sendable {
         self.lifeEvents = lifeEvents
     }
 
+    /// The texts of `service` in `language` (empty members where there is none), with the English beside them.
+    public static func export(_ service: ServiceDescription, language: LanguageCode) -> ServiceText {
+        func fields(_ language: LanguageCode) -> [String: ServiceText.FieldText] {
+            Dictionary(uniqueKeysWithValues: service.fields.map { field in
+                (field.code, ServiceText.FieldText(label: field.label[language] ?? "", help: field.help.values.isEmpty ? nil : field.help[language] ?? "",
+                                                   values: field.values.isEmpty ? nil : Dictionary(uniqueKeysWithValues: field.values.map { ($0.key, $0.name[language] ?? "") })))
+            })
+        }
+        var text = ServiceText(title: service.title[language] ?? "", description: service.description[language] ?? "", keywords: service.keywords[language] ?? "",
+                               eligibility: service.eligibility.map { $0[language] ?? "" }, evidence: service.evidence.map { $0[language] ?? "" },
+                               fields: service.fields.isEmpty ? nil : fields(language))
+        text.english = SourceText(title: service.title[.base], description: service.description[.base], keywords: service.keywords[.base],
+                                  eligibility: service.eligibility.map { $0[.base] ?? "" }, evidence: service.evidence.map { $0[.base] ?? "" },
+                                  fields: service.fields.isEmpty ? nil : fields(.base))
+        return text
+    }
+
+    /// Problems that stop `text` from applying to `service`: lists of another length, unknown field codes or keys.
+    public func problems(_ text: ServiceText, for service: ServiceDescription) -> [String] {
+        var problems: [String] = []
+        if let items = text.eligibility, items.count != service.eligibility.count {
+            problems.append("eligibility has \(items.count) items; the English has \(service.eligibility.count)")
+        }
+        if let items = text.evidence, items.count != service.evidence.count {
+            problems.append("evidence has \(items.count) items; the English has \(service.evidence.count)")
+        }
+        for (code, field) in text.fields ?? [:] {
+            guard let known = service.fields.first(where: { $0.code == code }) else { problems.append("no field '\(code)'"); continue }
+            for key in (field.values ?? [:]).keys where !known.values.contains(where: { $0.key == key }) {
+                problems.append("field '\(code)' has no choice '\(key)'")
+            }
+        }
+        return problems
+    }
+
     /// Writes one service's texts in this language into `service`. Lists (eligibility, evidence) are
     /// matched by position and must have the English list's length.
     public func apply(_ text: ServiceText, to service: inout ServiceDescription) {
         let language = self.language
-        if let title = text.title { service.title[language] = title }
-        if let description = text.description { service.description[language] = description }
-        if let keywords = text.keywords { service.keywords[language] = keywords }
-        for (index, item) in (text.eligibility ?? []).enumerated() where index < service.eligibility.count { service.eligibility[index][language] = item }
-        for (index, item) in (text.evidence ?? []).enumerated() where index < service.evidence.count { service.evidence[index][language] = item }
+        // An empty text means "not translated yet" (as an export leaves it): it never replaces anything.
+        func given(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 } }
+        if let title = given(text.title) { service.title[language] = title }
+        if let description = given(text.description) { service.description[language] = description }
+        if let keywords = given(text.keywords) { service.keywords[language] = keywords }
+        for (index, item) in (text.eligibility ?? []).enumerated() where index < service.eligibility.count { if let item = given(item) { service.eligibility[index][language] = item } }
+        for (index, item) in (text.evidence ?? []).enumerated() where index < service.evidence.count { if let item = given(item) { service.evidence[index][language] = item } }
         for (index, field) in service.fields.enumerated() {
             guard let fieldText = text.fields?[field.code] else { continue }
-            if let label = fieldText.label { service.fields[index].label[language] = label }
-            if let help = fieldText.help, !field.help.values.isEmpty { service.fields[index].help[language] = help }
+            if let label = given(fieldText.label) { service.fields[index].label[language] = label }
+            if let help = given(fieldText.help), !field.help.values.isEmpty { service.fields[index].help[language] = help }
             for (valueIndex, value) in field.values.enumerated() {
-                if let name = fieldText.values?[value.key] { service.fields[index].values[valueIndex].name[language] = name }
+                if let name = given(fieldText.values?[value.key]) { service.fields[index].values[valueIndex].name[language] = name }
             }
         }
         service.reviewedLanguages.removeAll { $0 == language }

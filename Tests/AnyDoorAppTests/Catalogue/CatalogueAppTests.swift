@@ -306,3 +306,50 @@ func withCatalogueApp<Result: Sendable>(clock: TestClock = TestClock(), _ test: 
         }
     }
 }
+
+@Suite struct TranslationPagesTests {
+    @Test func theCoveragePageChartsEveryLanguageAndTheStewardImportsTranslations() async throws {
+        let clock = TestClock()
+        try await withCatalogueApp(clock: clock) { client in
+            let page = try await client.execute(uri: "/translations?lang=fa", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains(#"<svg class="chart" role="img""#))
+            for language in LanguageCode.allCases { #expect(page.contains(#"lang="\#(language.rawValue)""#)) }
+            let coverage = try await client.execute(uri: "/api/v1/translations", method: .get) {
+                try #require(try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [[String: Any]])
+            }
+            #expect(coverage.count == 14)
+            #expect(coverage.first { $0["language"] as? String == "en" }?["reviewed"] as? Int == 155)
+            // Every demo service has a drafted Farsi title and description.
+            #expect(coverage.first { $0["language"] as? String == "fa" }?["translatedPercent"] as? Int == 100)
+
+            // The export for translators, and the import back through the steward's page.
+            let export = try await client.execute(uri: "/api/v1/translations/ko?status=draft&ministry=HLTH", method: .get) { response in
+                #expect(response.headers[.contentDisposition] == #"attachment; filename="catalogue-ko-draft.json""#)
+                return try response.json()
+            }
+            var services = try #require(export["services"] as? [String: [String: Any]])
+            #expect(services.keys.contains("register-birth"))
+            services = ["register-birth": ["title": "출생 신고하기"]]
+            let file = String(decoding: try JSONSerialization.data(withJSONObject: ["language": "ko", "status": "reviewed", "services": services]), as: UTF8.self)
+            try await client.execute(uri: "/api/v1/translations/ko", method: .put, headers: .json, body: .json(file)) { #expect($0.status == .unauthorized) }
+            let steward = Browser(client)
+            try await steward.signInStaff(.catalogueSteward, clock: clock)
+            try await steward.get("/staff/translations")
+            let empty = try await steward.post("/staff/translations/import", ["file": " "])
+            #expect(empty.status == .unprocessableContent && empty.html.contains(#"id="field-file-error""#))
+            try await steward.get("/staff/translations")
+            let rejected = try await steward.post("/staff/translations/import", ["file": file.replacingOccurrences(of: "register-birth", with: "register-nothing")])
+            #expect(rejected.status == .unprocessableContent && rejected.html.contains("register-nothing: no published service has this code."))
+            try await steward.get("/staff/translations")
+            #expect(try await steward.post("/staff/translations/import", ["file": file]).location == "/staff/translations?updated=1")
+            let service = try await client.execute(uri: "/api/v1/services/register-birth", method: .get) { try $0.json() }
+            #expect(service["version"] as? Int == 2)
+            #expect((service["translations"] as? [String: String])?["ko"] == "reviewed")
+            // The owner may download but not import.
+            let owner = Browser(client)
+            try await owner.signInStaff(.serviceOwner, clock: clock)
+            try await owner.get("/staff/translations")
+            #expect(try await owner.post("/staff/translations/import", ["file": file]).status == .forbidden)
+        }
+    }
+}

@@ -103,6 +103,10 @@ import Testing
         Rule(method: .put, path: "/api/v1/services/{code}/draft", allowed: { $0 == .adminToken }),
         Rule(method: .post, path: "/api/v1/services/{code}/submit", allowed: { $0 == .adminToken }),
         Rule(method: .post, path: "/api/v1/services/{code}/send-back", allowed: { $0 == .adminToken }),
+        Rule(method: .get, path: "/translations", allowed: everyone),
+        Rule(method: .get, path: "/api/v1/translations", allowed: everyone),
+        Rule(method: .get, path: "/api/v1/translations/{lang}", allowed: everyone),
+        Rule(method: .get, path: "/staff/translations", allowed: { [.adminToken, .staff(.serviceOwner), .staff(.catalogueSteward)].contains($0) }),
         Rule(method: .get, path: "/staff/catalogue", allowed: { [.adminToken, .staff(.serviceOwner), .staff(.catalogueSteward)].contains($0) }),
         Rule(method: .get, path: "/staff/catalogue/new", allowed: { [.adminToken, .staff(.serviceOwner)].contains($0) }),
         Rule(method: .get, path: "/staff/catalogue/{code}", allowed: { [.adminToken, .staff(.serviceOwner), .staff(.catalogueSteward)].contains($0) }),
@@ -120,6 +124,7 @@ import Testing
         "POST /api/v1/clients/{id}/rotate", "DELETE /api/v1/clients/{id}", // APIClientsTests
         "POST /account/consents", "POST /account/corrections", "POST /staff/corrections/{id}", // PrivacyRightsTests
         "POST /api/v1/services/{code}/publish", "POST /api/v1/services/{code}/retire", "PUT /api/v1/life-events/{code}", // CatalogueAPITests
+        "PUT /api/v1/translations/{lang}", "POST /staff/translations/import", // TranslationPagesTests
         "POST /staff/catalogue/new", "POST /staff/catalogue/{code}/edit", "POST /staff/catalogue/{code}/submit", // CatalogueStaffPagesTests
         "POST /staff/catalogue/{code}/send-back", "POST /staff/catalogue/{code}/publish", "POST /staff/catalogue/{code}/retire", // CatalogueStaffPagesTests
         "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
@@ -179,7 +184,7 @@ import Testing
                 let path = rule.path.replacingOccurrences(of: "/open311/v2/services/{file}", with: "/open311/v2/services/register-birth.xml")
                     .replacingOccurrences(of: "{id}", with: ministryID).replacingOccurrences(of: "{code}", with: "register-birth")
                     .replacingOccurrences(of: "{event}", with: "having-a-baby").replacingOccurrences(of: "{ministry}", with: "HLTH")
-                    .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{file}", with: "services.json")
+                    .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{lang}", with: "fa").replacingOccurrences(of: "{file}", with: "services.json")
                     .replacingOccurrences(of: "{person}", with: personID + "?purpose=privacy-review")
                 for caller in Caller.all {
                     let status: HTTPResponse.Status
