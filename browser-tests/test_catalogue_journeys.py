@@ -157,9 +157,9 @@ for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]
 return parts.join('\\n');
 """
 
-# Proper names that stay in English in every language: the service's own name, Service BC, program and
-# agency names given in brackets after their translation (as the provincial translation guides do),
-# statutes (cited by their official English name, marked lang="en"), and a Canada Post mailing address.
+# Proper names that stay in English in every language: AnyDoor, Service BC, official program and agency
+# names (the translations give them in brackets after the translated name), statutes (cited by their
+# official English name, marked lang="en"), and a Canada Post mailing address.
 _NOT_LATIN_BEFORE, _NOT_LATIN_AFTER = r"(?<![A-Za-z])", r"(?![A-Za-z])"  # not \b: CJK letters are word characters too
 PROPER_NAMES = [_NOT_LATIN_BEFORE + name + _NOT_LATIN_AFTER for name in (
     r"AnyDoor",
