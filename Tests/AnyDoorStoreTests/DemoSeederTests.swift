@@ -20,6 +20,8 @@ import Testing
             let citz = try #require(try await service.list().first { $0.code.rawValue == "CITZ" })
             #expect(citz.names[.english] == "Ministry of Citizens' Services")
             #expect(citz.names[.french] == "Ministère des Services aux citoyens")
+            // Every ministry is named in all 14 languages (drafted translations).
+            for ministry in try await service.list() { #expect(ministry.names.values.count == LanguageCode.allCases.count, "\(ministry.code)") }
             let tacs = try #require(try await service.list().first { $0.code.rawValue == "TACS" })
             #expect(tacs.names[.english] == "Ministry of Tourism, Arts, Culture and Sport")
         }

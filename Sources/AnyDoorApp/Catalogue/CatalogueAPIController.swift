@@ -2,7 +2,6 @@ import AnyDoorCore
 import AnyDoorStore
 import Foundation
 import Hummingbird
-import HummingbirdCore
 
 /// The catalogue's JSON API (issue 5 item 7). Reading published services is public; drafts and review
 /// follow the catalogue roles: service owners of the competent ministry (or a ministry system whose key
@@ -72,8 +71,8 @@ struct CatalogueAPIController: Sendable {
         router.get("/api/v1/services") { request, context in
             let parameters = request.uri.queryParameters
             let language = try Self.language(parameters["lang"].map(String.init), default: context.language)
-            let filter = try Self.filter(parameters)
-            let text = parameters["q"].map(String.init) ?? ""
+            let filter = try Self.filter(request)
+            let text = request.formParameter("q") ?? ""
             let limit = try Self.limit(parameters["limit"].map(String.init))
             let results: [SearchResult]
             if SearchQuery(text).isEmpty {
@@ -92,17 +91,18 @@ struct CatalogueAPIController: Sendable {
         router.get("/api/v1/services/suggestions") { request, context in
             let parameters = request.uri.queryParameters
             let language = try Self.language(parameters["lang"].map(String.init), default: context.language)
-            let hits = try await catalogue.search(parameters["q"].map(String.init) ?? "", language: language, limit: 8)
+            let query = request.formParameter("q") ?? ""
+            let hits = try await catalogue.search(query, language: language, limit: 8)
             var results: [SearchResult] = []
             for hit in hits {
                 if let service = try await catalogue.published(hit.code) { results.append(Self.result(service.document, score: hit.score, language: language)) }
             }
-            return try APIResponse.json(SearchResource(query: parameters["q"].map(String.init) ?? "", language: language.rawValue, count: results.count, results: results))
+            return try APIResponse.json(SearchResource(query: query, language: language.rawValue, count: results.count, results: results))
         }
         router.get("/api/v1/services/{code}") { _, context in
             let code = try context.parameters.require("code")
-            guard let service = try await catalogue.published(code), let entry = try await catalogue.entry(code) else { throw CatalogueError.notFound(code) }
-            return try APIResponse.json(Self.resource(service, entry: entry))
+            guard let service = try await catalogue.published(code)else { throw CatalogueError.notFound(code) }
+            return try APIResponse.json(Self.resource(service))
         }
         router.get("/api/v1/services/{code}/versions") { _, context in
             let code = try context.parameters.require("code")
@@ -169,16 +169,16 @@ struct CatalogueAPIController: Sendable {
             try context.require(.reviewCatalogue)
             let code = try context.parameters.require("code")
             try await catalogue.publish(code, actor: context.actor.auditName, at: environment.now())
-            guard let service = try await catalogue.published(code), let entry = try await catalogue.entry(code) else { throw CatalogueError.notFound(code) }
-            return try APIResponse.json(Self.resource(service, entry: entry))
+            guard let service = try await catalogue.published(code)else { throw CatalogueError.notFound(code) }
+            return try APIResponse.json(Self.resource(service))
         }
         router.post("/api/v1/services/{code}/retire") { request, context in
             try context.require(.reviewCatalogue)
             let code = try context.parameters.require("code")
             let input = try await JSONBody.decode(RetireInput.self, from: request)
             try await catalogue.retire(code, replacedBy: input.replacedBy.flatMap { $0.isEmpty ? nil : $0 }, actor: context.actor.auditName, at: environment.now())
-            guard let service = try await catalogue.published(code), let entry = try await catalogue.entry(code) else { throw CatalogueError.notFound(code) }
-            return try APIResponse.json(Self.resource(service, entry: entry))
+            guard let service = try await catalogue.published(code)else { throw CatalogueError.notFound(code) }
+            return try APIResponse.json(Self.resource(service))
         }
         router.get("/api/v1/life-events") { _, _ in
             try APIResponse.json(try await catalogue.lifeEvents())
@@ -211,10 +211,10 @@ struct CatalogueAPIController: Sendable {
                             publishedVersion: entry.publishedVersion, retired: entry.isRetired, draft: entry.draft, problems: problems)
     }
 
-    static func resource(_ service: PublishedService, entry: CatalogueEntry) -> ServiceResource {
+    static func resource(_ service: PublishedService) -> ServiceResource {
         var translations: [String: String] = [:]
         for language in LanguageCode.allCases { translations[language.rawValue] = service.document.translationStatus(language).rawValue }
-        return ServiceResource(code: service.code, version: service.version, retired: service.retired, replacedBy: entry.replacedBy,
+        return ServiceResource(code: service.code, version: service.version, retired: service.retired, replacedBy: service.replacedBy,
                                translations: translations, service: service.document)
     }
 
@@ -264,10 +264,10 @@ struct CatalogueAPIController: Sendable {
     }
 
     /// Filters from query parameters; an empty parameter means the same as an absent one.
-    static func filter(_ parameters: HummingbirdCore.FlatDictionary<Substring, Substring>) throws -> CatalogueFilter {
+    static func filter(_ request: Request) throws -> CatalogueFilter {
         var filter = CatalogueFilter()
         var problems = ValidationCollector()
-        func value(_ name: String) -> String? { parameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ name: String) -> String? { request.formParameter(name).flatMap { $0.isEmpty ? nil : $0 } }
         filter.ministry = value("ministry")
         filter.lifeEvent = value("life_event")
         if let channel = value("channel") {
@@ -280,5 +280,14 @@ struct CatalogueAPIController: Sendable {
         }
         try problems.check()
         return filter
+    }
+}
+
+extension Request {
+    /// A query parameter as an HTML form sends it: `+` is a space, then percent-decoding (WHATWG
+    /// application/x-www-form-urlencoded). `nil` when absent.
+    func formParameter(_ name: String) -> String? {
+        guard let query = uri.query else { return nil }
+        return CSRFMiddleware.field(name, in: query)
     }
 }

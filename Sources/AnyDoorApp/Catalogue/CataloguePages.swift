@@ -19,7 +19,7 @@ struct ServicePage: PageModel, MustacheParent {
     let retired: Bool
     let replacement: ServiceCard?
     let ministryCode: String
-    let ministryName: String
+    let ministryName: ShownText
     let audience: String
     let cost: String
     let processingTime: String?
@@ -35,6 +35,14 @@ struct ServicePage: PageModel, MustacheParent {
     let legalBasis: [String]
     let lifeEvents: [LifeEventCard]
     let updated: String
+
+    /// An RFC 3966 `tel:` URI: digits only, North American numbers with +1 (`1 800 663-7867` -> `tel:+18006637867`; `8-1-1` -> `tel:811`).
+    static func telephoneURI(_ number: String) -> String {
+        let digits = number.filter(\.isASCII).filter(\.isNumber)
+        if digits.count == 11, digits.hasPrefix("1") { return "tel:+" + digits }
+        if digits.count == 10 { return "tel:+1" + digits }
+        return "tel:" + digits
+    }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -52,6 +60,7 @@ struct ServicePage: PageModel, MustacheParent {
         case "identity": identity
         case "online": online
         case "phoneNumber": phoneNumber
+        case "phoneHref": phoneNumber.map(Self.telephoneURI)
         case "phoneHours": phoneHours
         case "inPerson": inPerson
         case "mail": mail
@@ -119,7 +128,32 @@ struct ServiceGroupPage: PageModel, MustacheParent {
     }
 }
 
+/// Built service pages by service and language, for a few seconds: the page model depends only on the
+/// published version (checked on every request) and on slowly changing reference data (ministry names,
+/// life events), which a rebuild picks up within `lifetime`. Rendering still happens per request, because
+/// the layout depends on who is asking.
+final class ServicePageCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (page: ServicePage, version: Int, retired: Bool, at: ContinuousClock.Instant)] = [:]
+    let lifetime: Duration = .seconds(5)
+
+    func get(_ key: String, version: Int, retired: Bool) -> ServicePage? {
+        lock.withLock {
+            guard let entry = entries[key], entry.version == version, entry.retired == retired, ContinuousClock.now - entry.at < lifetime else { return nil }
+            return entry.page
+        }
+    }
+
+    func store(_ key: String, _ page: ServicePage, version: Int, retired: Bool) {
+        lock.withLock {
+            if entries.count > 20_000 { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (page, version, retired, ContinuousClock.now)
+        }
+    }
+}
+
 struct CataloguePagesController: Sendable {
+    let pageCache = ServicePageCache()
     let pages: PageRenderer
     let catalogue: SQLCatalogue
     let ministries: MinistryService
@@ -131,10 +165,18 @@ struct CataloguePagesController: Sendable {
         }
         router.get("/services/{code}") { _, context in
             let code = try context.parameters.require("code")
-            guard let service = try await catalogue.published(code), let entry = try await catalogue.entry(code) else {
+            guard let service = try await catalogue.published(code) else {
                 throw Problem(.notFound, slug: "not-found", title: "Not found", detail: "There is no service at this address.")
             }
-            return pages.render(try await servicePage(service, entry: entry, context: context), context: context, path: "/services/\(code)")
+            let key = "\(code)|\(context.language.rawValue)"
+            let page: ServicePage
+            if let cached = pageCache.get(key, version: service.version, retired: service.retired) {
+                page = cached
+            } else {
+                page = try await servicePage(service, context: context)
+                pageCache.store(key, page, version: service.version, retired: service.retired)
+            }
+            return pages.render(page, context: context, path: "/services/\(code)")
         }
         router.get("/life-events/{code}") { _, context in
             let code = try context.parameters.require("code")
@@ -168,18 +210,17 @@ struct CataloguePagesController: Sendable {
         }
     }
 
-    func ministryNames(_ language: LanguageCode) async throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try await ministries.list().map { ($0.code.rawValue, $0.names.resolved(for: language) ?? $0.code.rawValue) })
+    func ministryNames(_ language: LanguageCode) async throws -> [String: ShownText] {
+        Dictionary(uniqueKeysWithValues: try await ministries.list().map { ($0.code.rawValue, ShownText($0.names, language, fallback: $0.code.rawValue)) })
     }
 
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
         let translate = pages.translator(for: context)
-        let query = parameters["q"].map(String.init) ?? ""
+        let query = request.formParameter("q") ?? ""
         var problems: [FieldError] = []
         let filter: CatalogueFilter
         do {
-            filter = try CatalogueAPIController.filter(parameters)
+            filter = try CatalogueAPIController.filter(request)
         } catch let error as ValidationError {
             problems = error.errors
             filter = CatalogueFilter()
@@ -201,7 +242,7 @@ struct CataloguePagesController: Sendable {
         let page = SearchPage(
             query: query, summary: summary, results: cards,
             ministries: [FilterOption(value: "", label: translate("search.anyMinistry"), selected: filter.ministry == nil)]
-                + names.sorted { $0.value < $1.value }.map { FilterOption(value: $0.key, label: $0.value, selected: filter.ministry == $0.key) },
+                + names.sorted { $0.value.text < $1.value.text }.map { FilterOption(value: $0.key, label: $0.value.text, selected: filter.ministry == $0.key) },
             channels: [FilterOption(value: "", label: translate("search.anyChannel"), selected: filter.channel == nil)]
                 + ChannelKind.allCases.map { FilterOption(value: $0.rawValue, label: translate("channel.\($0.rawValue)"), selected: filter.channel == $0) },
             lifeEvents: [FilterOption(value: "", label: translate("search.anyLifeEvent"), selected: filter.lifeEvent == nil)]
@@ -218,15 +259,15 @@ struct CataloguePagesController: Sendable {
         return pages.render(page, context: context, path: path, status: problems.isEmpty ? .ok : .badRequest)
     }
 
-    func servicePage(_ service: PublishedService, entry: CatalogueEntry, context: AppRequestContext) async throws -> ServicePage {
+    func servicePage(_ service: PublishedService, context: AppRequestContext) async throws -> ServicePage {
         let language = context.language
         let document = service.document
         let translate = pages.translator(for: context)
         let formats = LocaleFormats(language: language)
         let names = try await ministryNames(language)
-        let ministryName = names[document.ministry] ?? document.ministry
+        let ministryName = names[document.ministry] ?? ShownText(plain: document.ministry)
         var replacement: ServiceCard?
-        if let code = entry.replacedBy, let other = try await catalogue.published(code) {
+        if let code = service.replacedBy, let other = try await catalogue.published(code) {
             replacement = ServiceCard(other.document, language: language, ministryNames: names)
         }
         let events = try await catalogue.lifeEvents().filter { document.lifeEvents.contains($0.code) }
@@ -234,7 +275,7 @@ struct CataloguePagesController: Sendable {
         let duration = document.processingTime.flatMap(ISODuration.init)
         return ServicePage(
             titleText: document.title.resolved(for: language),
-            jsonLD: ServiceJSONLD.encode(document, language: language, ministryName: ministryName, baseURL: baseURL),
+            jsonLD: ServiceJSONLD.encode(document, language: language, ministryName: ministryName.text, baseURL: baseURL),
             code: document.code,
             title: ShownText(document.title, language, fallback: document.code),
             description: ShownText(document.description, language),
@@ -254,7 +295,7 @@ struct CataloguePagesController: Sendable {
             fields: document.fields.map { ShownText($0.label, language, fallback: $0.code) },
             legalBasis: document.legalBasis,
             lifeEvents: events.map { LifeEventCard($0, language: language) },
-            updated: translate.format("service.updated", ["date": formats.date(entry.publishedAt ?? Date(timeIntervalSince1970: 0)), "version": "\(service.version)"])
+            updated: translate.format("service.updated", ["date": formats.date(service.publishedAt), "version": "\(service.version)"])
         )
     }
 }

@@ -40,13 +40,13 @@ struct ServiceCard: Sendable, MustacheParent {
     let code: String
     let title: ShownText
     let summary: ShownText
-    let ministry: String
+    let ministry: ShownText
 
-    init(_ document: ServiceDescription, language: LanguageCode, ministryNames: [String: String]) {
+    init(_ document: ServiceDescription, language: LanguageCode, ministryNames: [String: ShownText]) {
         code = document.code
         title = ShownText(document.title, language, fallback: document.code)
         summary = ShownText(document.description, language)
-        ministry = ministryNames[document.ministry] ?? document.ministry
+        ministry = ministryNames[document.ministry] ?? ShownText(plain: document.ministry)
     }
 
     func child(named name: String) -> Any? {

@@ -51,6 +51,9 @@ public struct PublishedService: Sendable, Equatable {
     public var version: Int
     public var document: ServiceDescription
     public var retired: Bool
+    public var publishedAt: Date
+    /// For a retired service: what replaces it.
+    public var replacedBy: String?
 }
 
 /// Filters of a catalogue search or list (issue 5 item 4): every one given must match.
@@ -83,10 +86,19 @@ public struct CatalogueFilter: Sendable, Equatable {
 public struct SQLCatalogue: Sendable {
     let database: Database
     let audit: SQLAuditLog
+    let cache = PublishedCache()
 
     public init(database: Database, audit: SQLAuditLog) {
         self.database = database
         self.audit = audit
+    }
+
+    /// Runs a write and forgets every cached published service afterwards (and before, so no reader stores
+    /// a value it read during the write).
+    func changing<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        cache.clear()
+        defer { cache.clear() }
+        return try await body()
     }
 
     static let encoder: JSONEncoder = {
@@ -135,31 +147,48 @@ public struct SQLCatalogue: Sendable {
 
     /// The latest published version of a service, or `nil` if it was never published.
     public func published(_ code: String) async throws -> PublishedService? {
-        try await database.withSQL { sql in
-            guard let row = try await sql.select().columns("code", "published_version", "published_document", "retired_at").from("catalogue_services")
-                .where("code", .equal, code).where("published_version", .isNot, SQLLiteral.null).first() else { return nil }
+        if let cached = cache.get(code) { return cached }
+        let generation = cache.currentGeneration
+        let service = try await database.withSQL { sql in
+            guard let row = try await sql.select().columns("code", "published_version", "published_document", "retired_at", "published_at", "replaced_by").from("catalogue_services")
+                .where("code", .equal, code).where("published_version", .isNot, SQLLiteral.null).first() else { return nil as PublishedService? }
             return try Self.published(row)
         }
+        cache.store(code, service, generation: generation)
+        return service
     }
 
     static func published(_ row: any SQLRow) throws -> PublishedService {
         PublishedService(code: try row.decode(column: "code", as: String.self),
                          version: try row.decode(column: "published_version", as: Int.self),
                          document: try document(try row.decode(column: "published_document", as: String.self)),
-                         retired: try row.decode(column: "retired_at", as: Double?.self) != nil)
+                         retired: try row.decode(column: "retired_at", as: Double?.self) != nil,
+                         publishedAt: Date(timeIntervalSince1970: try row.decode(column: "published_at", as: Double?.self) ?? 0),
+                         replacedBy: try row.decode(column: "replaced_by", as: String?.self))
     }
 
-    /// Published services that are not retired, matching every filter, ordered by code.
+    /// Published services that are not retired, matching every filter, ordered by code. Documents already in
+    /// the cache at the same version are not decoded again.
     public func listPublished(_ filter: CatalogueFilter = CatalogueFilter(), includeRetired: Bool = false) async throws -> [PublishedService] {
-        try await database.withSQL { sql in
-            var query = sql.select().columns("code", "published_version", "published_document", "retired_at").from("catalogue_services")
+        let generation = cache.currentGeneration
+        let rows = try await database.withSQL { sql in
+            var query = sql.select().columns("code", "published_version", "published_document", "retired_at", "published_at", "replaced_by").from("catalogue_services")
                 .where("published_version", .isNot, SQLLiteral.null)
             if !includeRetired { query = query.where("retired_at", .is, SQLLiteral.null) }
             for (facet, value) in filter.facets {
                 query = query.where(SQLColumn("service_key"), .in, SQLGroupExpression(
                     SQLQueryString("SELECT service_key FROM catalogue_facets WHERE facet = \(bind: facet) AND value = \(bind: value)")))
             }
-            return try await query.orderBy("code").all().map(Self.published)
+            return try await query.orderBy("code").all()
+        }
+        return try rows.map { row in
+            let code = try row.decode(column: "code", as: String.self)
+            let version = try row.decode(column: "published_version", as: Int.self)
+            let retired = try row.decode(column: "retired_at", as: Double?.self) != nil
+            if let cached = cache.get(code), let service = cached, service.version == version, service.retired == retired { return service }
+            let service = try Self.published(row)
+            cache.store(code, service, generation: generation)
+            return service
         }
     }
 
@@ -325,9 +354,11 @@ public struct SQLCatalogue: Sendable {
     /// Publishes the submitted working copy as the next immutable version and makes it what people see.
     @discardableResult
     public func publish(_ code: String, actor: String, at time: Date) async throws -> Int {
-        try await database.transaction { sql in
-            let entry = try await Self.require(code, .publish, on: sql)
-            return try await Self.publishDocument(entry.draft!, actor: actor, at: time, on: sql, audit: audit, flavour: database.flavour)
+        try await changing {
+            try await database.transaction { sql in
+                let entry = try await Self.require(code, .publish, on: sql)
+                return try await Self.publishDocument(entry.draft!, actor: actor, at: time, on: sql, audit: audit, flavour: database.flavour)
+            }
         }
     }
 
@@ -335,8 +366,10 @@ public struct SQLCatalogue: Sendable {
     @discardableResult
     public func publishDirectly(_ document: ServiceDescription, actor: String, at time: Date) async throws -> Int {
         let flavour = database.flavour
-        return try await database.transaction { sql in
-            try await Self.publishDirectly(document, actor: actor, at: time, on: sql, audit: audit, flavour: flavour)
+        return try await changing {
+            try await database.transaction { sql in
+                try await Self.publishDirectly(document, actor: actor, at: time, on: sql, audit: audit, flavour: flavour)
+            }
         }
     }
 
@@ -346,7 +379,7 @@ public struct SQLCatalogue: Sendable {
     public func publishDirectly(_ documents: [ServiceDescription], actor: String, at time: Date, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         let flavour = database.flavour
         guard !documents.isEmpty else { return 0 }
-        return try await database.transaction { sql in
+        return try await changing { try await database.transaction { sql in
             let context = try await Self.context(on: sql)
             for (index, document) in documents.enumerated() {
                 let problems = CatalogueRules.publishProblems(document, context: context)
@@ -355,7 +388,7 @@ public struct SQLCatalogue: Sendable {
                 progress(index + 1)
             }
             return documents.count
-        }
+        } }
     }
 
     static func publishDirectly(_ document: ServiceDescription, actor: String, at time: Date, on sql: any SQLDatabase, audit: SQLAuditLog, flavour: SQLFlavour) async throws -> Int {
@@ -392,7 +425,7 @@ public struct SQLCatalogue: Sendable {
     /// leaves search and lists.
     public func retire(_ code: String, replacedBy: String?, actor: String, at time: Date) async throws {
         let flavour = database.flavour
-        try await database.transaction { sql in
+        try await changing { try await database.transaction { sql in
             _ = try await Self.require(code, .retire, on: sql)
             if let replacedBy {
                 guard replacedBy != code, let replacement = try await Self.entry(replacedBy, on: sql), replacement.publishedVersion != nil, !replacement.isRetired else {
@@ -404,7 +437,7 @@ public struct SQLCatalogue: Sendable {
             try await CatalogueSearchIndex.remove(key: try await Self.serviceKey(code, on: sql), on: sql, flavour: flavour)
             try await audit.append(AuditEntry(at: time, actor: actor, action: "catalogue.service.retired", target: "service:\(code)",
                                               channel: .online, detail: replacedBy.map { "replaced by \($0)" }), on: sql)
-        }
+        } }
     }
 
     static func require(_ code: String, _ transition: CatalogueTransition, on sql: any SQLDatabase) async throws -> CatalogueEntry {

@@ -64,13 +64,20 @@ public struct DemoSeeder: Sendable {
         return outcome
     }
 
-    /// The province's ministries with English names from the source data and drafted French names.
+    /// The province's ministries with English names from the source data and drafted names in the other
+    /// languages (`ministry-names-<lang>.csv`, one per language).
     static func demoMinistries() throws -> [MinistryInput] {
         let english = try readTable("bc-ministries-2025")
-        let french = Dictionary(uniqueKeysWithValues: try readTable("ministry-names-fr").map { ($0[0], $0[1]) })
+        var translated: [String: [String: String]] = [:]
+        for language in LanguageCode.allCases where language != .base {
+            guard Bundle.module.url(forResource: "Resources/DemoData/ministry-names-\(language.rawValue)", withExtension: "csv") != nil else { continue }
+            for row in try readTable("ministry-names-\(language.rawValue)") where row.count >= 2 {
+                translated[row[0], default: [:]][language.rawValue] = row[1]
+            }
+        }
         return english.map { row in
-            var names = ["en": row[1]]
-            names["fr"] = french[row[0]]
+            var names = translated[row[0]] ?? [:]
+            names["en"] = row[1]
             return MinistryInput(code: row[0], names: names, contact: ContactDetails(phone: serviceBCPhone))
         }
     }

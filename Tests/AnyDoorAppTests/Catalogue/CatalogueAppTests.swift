@@ -212,6 +212,8 @@ func withCatalogueApp<Result: Sendable>(clock: TestClock = TestClock(), _ test: 
             let page = try await client.execute(uri: "/services/register-birth?lang=fa", method: .get) { String(buffer: $0.body) }
             #expect(page.contains(#"<html lang="fa" dir="rtl">"#))
             #expect(page.contains("ثبت تولد"))
+            #expect(!page.contains("Ministry of Health")) // the ministry's name is in Farsi too
+            #expect(page.contains(#"href="tel:+18888761633""#) || page.contains(#"href="tel:+1"#))
             let jsonText = try #require(Browser.capture(#"<script type="application/ld\+json">(.*?)</script>"#, in: page))
             let jsonLD = try #require(try JSONSerialization.jsonObject(with: Data(jsonText.utf8)) as? [String: Any])
             #expect(jsonLD["@type"] as? String == "GovernmentService")
@@ -233,6 +235,10 @@ func withCatalogueApp<Result: Sendable>(clock: TestClock = TestClock(), _ test: 
         try await withCatalogueApp { client in
             let search = try await client.execute(uri: "/services?q=evenement&lang=fr", method: .get) { String(buffer: $0.body) }
             #expect(search.contains(#"<html lang="fr""#))
+            // A GET form sends spaces as "+" (application/x-www-form-urlencoded).
+            let spaced = try await client.execute(uri: "/services?q=register+birth&lang=en", method: .get) { String(buffer: $0.body) }
+            #expect(spaced.contains(#"value="register birth""#))
+            #expect(spaced.contains("/services/register-birth"))
             let bad = try await client.execute(uri: "/services?channel=fax", method: .get) { ($0.status, String(buffer: $0.body)) }
             #expect(bad.0 == .badRequest)
             #expect(bad.1.contains("error-summary"))
