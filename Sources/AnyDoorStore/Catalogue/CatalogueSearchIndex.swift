@@ -38,9 +38,10 @@ enum CatalogueSearchIndex {
             switch flavour {
             case .sqlite:
                 try await sql.raw("""
-                    INSERT INTO catalogue_search (rowid, head, doc, title, kw, service_key, lang)
-                    VALUES (\(bind: id), \(bind: head), \(bind: doc), \(bind: rankTitle), \(bind: rankKeywords), \(bind: key), \(bind: language.rawValue))
+                    INSERT INTO catalogue_search_head (rowid, head, title, kw, service_key, lang)
+                    VALUES (\(bind: id), \(bind: head), \(bind: rankTitle), \(bind: rankKeywords), \(bind: key), \(bind: language.rawValue))
                     """).run()
+                try await sql.raw("INSERT INTO catalogue_search_text (rowid, doc) VALUES (\(bind: id), \(bind: doc))").run()
             case .postgres:
                 try await sql.raw("""
                     INSERT INTO catalogue_search_head (id, service_key, lang, title, kw, head)
@@ -56,7 +57,8 @@ enum CatalogueSearchIndex {
         let low = key * 16, high = key * 16 + 15
         switch flavour {
         case .sqlite:
-            try await sql.raw("DELETE FROM catalogue_search WHERE rowid BETWEEN \(bind: low) AND \(bind: high)").run()
+            try await sql.raw("DELETE FROM catalogue_search_head WHERE rowid BETWEEN \(bind: low) AND \(bind: high)").run()
+            try await sql.raw("DELETE FROM catalogue_search_text WHERE rowid BETWEEN \(bind: low) AND \(bind: high)").run()
         case .postgres:
             try await sql.raw("DELETE FROM catalogue_search_text WHERE id BETWEEN \(bind: low) AND \(bind: high)").run()
             try await sql.raw("DELETE FROM catalogue_search_head WHERE id BETWEEN \(bind: low) AND \(bind: high)").run()
@@ -67,7 +69,8 @@ enum CatalogueSearchIndex {
         try await sql.raw("DELETE FROM catalogue_facets").run()
         switch flavour {
         case .sqlite:
-            try await sql.raw("DELETE FROM catalogue_search").run()
+            try await sql.raw("DELETE FROM catalogue_search_head").run()
+            try await sql.raw("DELETE FROM catalogue_search_text").run()
         case .postgres:
             try await sql.raw("DELETE FROM catalogue_search_text").run()
             try await sql.raw("DELETE FROM catalogue_search_head").run()
@@ -77,13 +80,21 @@ enum CatalogueSearchIndex {
     // MARK: Searching
 
     /// The integer score of one row for `query` in `language` (section 2.4). Columns: title, kw, head, doc, lang.
-    static func score(_ query: SearchQuery, language: LanguageCode) -> SQLQueryString {
-        var score = SQLQueryString("((CASE WHEN ")
-        for (index, pattern) in query.patterns.enumerated() {
-            if index > 0 { score += " AND " }
-            score += "head LIKE \(bind: pattern)"
+    /// In tier 1 every row matched every pattern in `head` and `doc` is `head`, so the title-or-keywords bonus
+    /// is the constant 1000 and is not re-tested; the result is the same number either way.
+    static func score(_ query: SearchQuery, language: LanguageCode, tier: Int) -> SQLQueryString {
+        var score = SQLQueryString("((")
+        if tier == 1 {
+            score += "1000"
+        } else {
+            score += "CASE WHEN "
+            for (index, pattern) in query.patterns.enumerated() {
+                if index > 0 { score += " AND " }
+                score += "head LIKE \(bind: pattern)"
+            }
+            score += " THEN 1000 ELSE 0 END"
         }
-        score += " THEN 1000 ELSE 0 END)"
+        score += ")"
         for token in query.tokens {
             let t = token.text
             if token.isCJK {
@@ -115,7 +126,8 @@ enum CatalogueSearchIndex {
         return condition
     }
 
-    static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour) async throws -> [SearchHit] {
+    static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour,
+                       codes known: ServiceCodes) async throws -> [SearchHit] {
         var hits = try await tier(1, query, language: language, filter: filter, limit: limit, on: sql, flavour: flavour)
         if hits.count < limit {
             let seen = Set(hits.map(\.key))
@@ -123,10 +135,13 @@ enum CatalogueSearchIndex {
             hits += more.filter { !seen.contains($0.key) }.prefix(limit - hits.count)
         }
         guard !hits.isEmpty else { return [] }
-        let keys = hits.map(\.key)
-        let codes = try await sql.select().columns("service_key", "code").from("catalogue_services").where("service_key", .in, keys).all()
-        var codeByKey: [Int: String] = [:]
-        for row in codes { codeByKey[try row.decode(column: "service_key", as: Int.self)] = try row.decode(column: "code", as: String.self) }
+        var codeByKey = known.codes(hits.map(\.key))
+        let unknown = hits.map(\.key).filter { codeByKey[$0] == nil }
+        if !unknown.isEmpty {
+            let rows = try await sql.select().columns("service_key", "code").from("catalogue_services").where("service_key", .in, unknown).all()
+            for row in rows { codeByKey[try row.decode(column: "service_key", as: Int.self)] = try row.decode(column: "code", as: String.self) }
+            known.remember(codeByKey)
+        }
         return hits.compactMap { hit in codeByKey[hit.key].map { SearchHit(code: $0, score: hit.score) } }
     }
 
@@ -134,20 +149,23 @@ enum CatalogueSearchIndex {
 
     /// Tier 1: rows in the requested language whose title or keywords match. Tier 2: any language, any text.
     static func tier(_ tier: Int, _ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour) async throws -> [KeyedHit] {
-        let score = score(query, language: language)
+        let score = score(query, language: language, tier: tier)
         var statement: SQLQueryString
         switch flavour {
         case .sqlite:
             // FTS5 returns rows in rowid order, so the LIMIT stops the scan early. `head AS doc` in tier 1: a title
             // or keyword match is all that tier asks for.
-            statement = "SELECT service_key, MAX(score) AS s FROM (SELECT service_key, \(score) AS score FROM (SELECT service_key, lang, title, kw, head, "
+            statement = "SELECT service_key, MAX(score) AS s FROM (SELECT service_key, \(score) AS score FROM ("
             if tier == 1 {
-                statement += "head AS doc FROM catalogue_search WHERE head LIKE \(bind: "#\(language.rawValue)#%") AND " + matches("head", query)
+                statement += "SELECT service_key, lang, title, kw, head, head AS doc FROM catalogue_search_head WHERE head LIKE \(bind: "#\(language.rawValue)#%") AND " + matches("head", query)
+                statement += facets(filter, column: "service_key")
+                statement += " ORDER BY rowid"
             } else {
-                statement += "doc FROM catalogue_search WHERE " + matches("doc", query)
+                statement += "SELECT h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.rowid = t.rowid WHERE " + matches("t.doc", query)
+                statement += facets(filter, column: "h.service_key")
+                statement += " ORDER BY t.rowid"
             }
-            statement += facets(filter, column: "service_key")
-            statement += " ORDER BY rowid LIMIT \(unsafeRaw: String(cap)))) GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
+            statement += " LIMIT \(unsafeRaw: String(cap)))) GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
             return try await sql.raw(statement).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
         case .postgres:
             // A bounded probe first (its LIMIT stops the bitmap heap scan early); when it fills, the term is common
@@ -178,6 +196,28 @@ enum CatalogueSearchIndex {
                 try? await sql.raw("ROLLBACK").run()
                 throw error
             }
+        }
+    }
+}
+
+/// Service codes by search key. A key is given once to one code and neither ever changes, so they are
+/// remembered for good (bounded, in case of a very large catalogue).
+final class ServiceCodes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byKey: [Int: String] = [:]
+
+    func codes(_ keys: [Int]) -> [Int: String] {
+        lock.withLock {
+            var found: [Int: String] = [:]
+            for key in keys { if let code = byKey[key] { found[key] = code } }
+            return found
+        }
+    }
+
+    func remember(_ codes: [Int: String]) {
+        lock.withLock {
+            if byKey.count > 200_000 { byKey.removeAll(keepingCapacity: true) }
+            byKey.merge(codes) { _, new in new }
         }
     }
 }

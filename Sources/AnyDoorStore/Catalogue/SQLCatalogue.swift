@@ -87,6 +87,7 @@ public struct SQLCatalogue: Sendable {
     let database: Database
     let audit: SQLAuditLog
     let cache = PublishedCache()
+    let serviceCodes = ServiceCodes()
 
     public init(database: Database, audit: SQLAuditLog) {
         self.database = database
@@ -462,7 +463,7 @@ public struct SQLCatalogue: Sendable {
         guard !query.isEmpty else { return [] }
         let flavour = database.flavour
         return try await database.withSQL { sql in
-            try await CatalogueSearchIndex.search(query, language: language, filter: filter, limit: max(1, min(limit, 50)), on: sql, flavour: flavour)
+            try await CatalogueSearchIndex.search(query, language: language, filter: filter, limit: max(1, min(limit, 50)), on: sql, flavour: flavour, codes: serviceCodes)
         }
     }
 

@@ -69,10 +69,13 @@ struct CreateCatalogue: Migration {
             .run()
         switch flavour {
         case .sqlite:
+            // Two tables, as on PostgreSQL: FTS5 re-checks each candidate's LIKE against the stored row, and a
+            // short head row (no description) is read much faster than one spilling into overflow pages.
             try await sql.raw("""
-                CREATE VIRTUAL TABLE catalogue_search USING fts5(head, doc, title UNINDEXED, kw UNINDEXED,
+                CREATE VIRTUAL TABLE catalogue_search_head USING fts5(head, title UNINDEXED, kw UNINDEXED,
                   service_key UNINDEXED, lang UNINDEXED, tokenize = 'trigram', detail = 'none')
                 """).run()
+            try await sql.raw("CREATE VIRTUAL TABLE catalogue_search_text USING fts5(doc, tokenize = 'trigram', detail = 'none')").run()
         case .postgres:
             try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm").run()
             try await sql.raw("""
