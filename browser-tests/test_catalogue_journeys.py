@@ -121,8 +121,6 @@ def test_a_person_finds_birth_registration_through_a_life_event_and_through_sear
     assert_page_language(driver, lang)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: the server reads '+' in a query string literally instead of as a space, "
-                                       "so the words typed come back joined by '+' (remove this marker once fixed)")
 def test_the_search_page_shows_the_words_a_person_typed_with_their_spaces(driver, base_url):
     visit(driver, base_url, "/?lang=fa")
     form = driver.find_element(By.CSS_SELECTOR, "main form[action='/services']")
@@ -181,13 +179,8 @@ PROPER_NAMES = [_NOT_LATIN_BEFORE + name + _NOT_LATIN_AFTER for name in (
 # A Latin-script word of four letters or more (accented Latin letters included).
 LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF'’-]{3,}")
 
-# Known gap (reported, not accepted): the demo data translates ministry names into French only
-# (DemoData/ministry-names-fr.csv), so every other language shows them in English -- on the service
-# page (link above the title), under each search and life-event result, and in the search page's
-# "ministry" filter -- and, unlike on /ministries, without lang="en". Any OTHER English text fails the
-# test outright; these names only turn it into an expected failure that lists them, until they are
-# translated.
-KNOWN_GAP = "ministry names are not translated into this language (only French exists in the demo data)"
+# Ministry names are translated into every language (DemoData/ministry-names-<lang>.csv); one left in
+# English is reported by name.
 
 
 @pytest.fixture(scope="module")
@@ -220,8 +213,7 @@ def test_farsi_and_traditional_chinese_pages_are_not_left_in_english(driver, bas
     for pattern in PROPER_NAMES:
         remaining = re.sub(pattern, " ", remaining)
     ministries_in_english = sorted({name for name in english_ministry_names if name in remaining})
-    for name in english_ministry_names:
-        remaining = remaining.replace(name, " ")
+    assert not ministries_in_english, f"the {page} in {lang} names ministries in English: {ministries_in_english}"
 
     english = {}
     for line in remaining.splitlines():
@@ -230,9 +222,6 @@ def test_farsi_and_traditional_chinese_pages_are_not_left_in_english(driver, bas
     assert not english, (
         f"the {page} in {lang} ({driver.current_url}) still has English words:\n"
         + "\n".join(f"  {word!r} in: {context}" for word, context in sorted(english.items())))
-    if ministries_in_english:
-        pytest.xfail(f"{KNOWN_GAP}: the {page} in {lang} shows {len(ministries_in_english)} in English, e.g. "
-                     + "; ".join(ministries_in_english[:5]))
 
 
 # --------------------------------------------------------------------------------------------------
