@@ -3,6 +3,7 @@ import AnyDoorStore
 import Foundation
 import Hummingbird
 import Mustache
+import NIOCore
 
 /// `/services/{code}`: how to get one service through each channel, in the reader's language.
 struct ServicePage: PageModel, MustacheParent {
@@ -130,12 +131,27 @@ struct ServiceGroupPage: PageModel, MustacheParent {
 
 /// Built service pages by service and language, for a few seconds: the page model depends only on the
 /// published version (checked on every request) and on slowly changing reference data (ministry names,
-/// life events), which a rebuild picks up within `lifetime`. Rendering still happens per request, because
-/// the layout depends on who is asking.
+/// life events), which a rebuild picks up within `lifetime`. The rendered document is kept too, but only
+/// for visitors who are not signed in: a signed-in layout carries the person's navigation and form token.
 final class ServicePageCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (page: ServicePage, version: Int, retired: Bool, at: ContinuousClock.Instant)] = [:]
+    private var documents: [String: (body: ByteBuffer, version: Int, retired: Bool, at: ContinuousClock.Instant)] = [:]
     let lifetime: Duration = .seconds(5)
+
+    func document(_ key: String, version: Int, retired: Bool) -> ByteBuffer? {
+        lock.withLock {
+            guard let entry = documents[key], entry.version == version, entry.retired == retired, ContinuousClock.now - entry.at < lifetime else { return nil }
+            return entry.body
+        }
+    }
+
+    func storeDocument(_ key: String, _ body: ByteBuffer, version: Int, retired: Bool) {
+        lock.withLock {
+            if documents.count > 5_000 { documents.removeAll(keepingCapacity: true) }
+            documents[key] = (body, version, retired, ContinuousClock.now)
+        }
+    }
 
     func get(_ key: String, version: Int, retired: Bool) -> ServicePage? {
         lock.withLock {
@@ -169,6 +185,10 @@ struct CataloguePagesController: Sendable {
                 throw Problem(.notFound, slug: "not-found", title: "Not found", detail: "There is no service at this address.")
             }
             let key = "\(code)|\(context.language.rawValue)"
+            let anonymous = context.actor == .anonymous
+            if anonymous, let body = pageCache.document(key, version: service.version, retired: service.retired) {
+                return PageRenderer.htmlResponse(body)
+            }
             let page: ServicePage
             if let cached = pageCache.get(key, version: service.version, retired: service.retired) {
                 page = cached
@@ -176,7 +196,10 @@ struct CataloguePagesController: Sendable {
                 page = try await servicePage(service, context: context)
                 pageCache.store(key, page, version: service.version, retired: service.retired)
             }
-            return pages.render(page, context: context, path: "/services/\(code)")
+            let body = pages.renderBody(page, context: context, path: "/services/\(code)")
+            // Someone not signed in sees exactly this document: keep it (signed-in layouts differ per person).
+            if anonymous { pageCache.storeDocument(key, body, version: service.version, retired: service.retired) }
+            return PageRenderer.htmlResponse(body)
         }
         router.get("/life-events/{code}") { _, context in
             let code = try context.parameters.require("code")

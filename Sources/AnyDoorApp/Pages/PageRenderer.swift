@@ -51,16 +51,22 @@ struct PageRenderer: Sendable {
     }
 
     func render<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
+        Self.htmlResponse(renderBody(page, context: context, path: path), status: status)
+    }
+
+    static func htmlResponse(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    /// The whole document. For a visitor who is not signed in it depends only on the page, the language and
+    /// the path, so callers may keep it (see `ServicePageCache`).
+    func renderBody<Page: PageModel>(_ page: Page, context: AppRequestContext, path: String) -> ByteBuffer {
         let translator = translator(for: context)
         var layout = LayoutModel(language: context.language, title: page.titleText ?? translator(page.titleKey), path: path, requestID: context.requestID,
                                  actor: context.actor, csrfToken: context.csrfToken, provincialSignIn: provincialSignIn)
         layout.jsonLD = page.jsonLD
         let html = library.render(Document(t: translator, layout: layout, page: page), withTemplate: Page.template) ?? ""
-        return Response(
-            status: status,
-            headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: html))
-        )
+        return ByteBuffer(string: html)
     }
 
     func errorPage(_ problem: Problem, context: AppRequestContext) -> Response {

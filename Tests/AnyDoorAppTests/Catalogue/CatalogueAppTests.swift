@@ -228,6 +228,25 @@ func withCatalogueApp<Result: Sendable>(clock: TestClock = TestClock(), _ test: 
             #expect(korean.contains(#"<h1 lang="en">Apply for a boat grant</h1>"#))
             #expect(korean.contains(#"class="notice" role="note""#))
             try await client.execute(uri: "/services/nothing-here", method: .get) { #expect($0.status == .notFound) }
+            // The document kept for visitors who are not signed in is never given to someone signed in.
+            let anonymous = try await client.execute(uri: "/services/register-birth", method: .get) { String(buffer: $0.body) }
+            #expect(!anonymous.contains(#"action="/sign-out""#))
+            let person = Browser(client)
+            try await person.register(email: "reader@example.ca")
+            let signedIn = try await person.get("/services/register-birth")
+            #expect(signedIn.html.contains(#"action="/sign-out""#))
+            // A new version is shown at once on this node, even though the old page was kept.
+            let before = try await client.execute(uri: "/services/apply-boat-grant", method: .get) { String(buffer: $0.body) }
+            #expect(before.contains("Version 1,"))
+            var document = try #require(try await client.execute(uri: "/api/v1/services/apply-boat-grant", method: .get) { try $0.json() }["service"] as? [String: Any])
+            document["processingTime"] = "P3D"
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+            try await client.execute(uri: "/api/v1/services/apply-boat-grant/draft", method: .put, headers: .admin, body: .json(body)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/services/apply-boat-grant/submit", method: .post, headers: .admin, body: .json("{}")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/services/apply-boat-grant/publish", method: .post, headers: .admin, body: .json("{}")) { #expect($0.status == .ok) }
+            let updated = try await client.execute(uri: "/services/apply-boat-grant", method: .get) { String(buffer: $0.body) }
+            #expect(updated.contains("Version 2,"))
+            #expect(updated.contains("3 days"))
         }
     }
 
