@@ -46,6 +46,7 @@ struct Catalogue: AsyncParsableCommand {
             let dryRun = dryRun
             let outcome = try await options.withServices(configuration) { services in
                 try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+                try await services.catalogue.ensureSearchIndex { done, total in if done % 1000 == 0 || done == total { progress("search index: \(done)/\(total)") } }
                 do {
                     return try await services.catalogue.importServices(records, dryRun: dryRun, actor: "system", at: Date()) { done, total in
                         if done == total || done % 50 == 0 { progress("[\(done)/\(total)] services published") }
@@ -104,6 +105,7 @@ struct Catalogue: AsyncParsableCommand {
             let configuration = try options.configuration()
             let rounds = max(1, rounds)
             let (times, found) = try await options.withServices(configuration) { services in
+                try await services.catalogue.ensureSearchIndex { done, total in if done % 1000 == 0 || done == total { progress("search index: \(done)/\(total)") } }
                 for (language, words) in queries { _ = try await services.catalogue.search(words, language: language) }
                 var times: [Double] = []
                 var found = 0

@@ -3,8 +3,9 @@ import Foundation
 /// Search normalisation shared by stored text and queries (docs/design/catalogue-search.md section 2.1).
 /// Both databases only run exact `LIKE '%…%'` tests over text normalised here, so they rank alike.
 public enum SearchText {
-    /// Bumped whenever the normalisation changes; the store rebuilds its search rows when it differs.
-    public static let version = 1
+    /// Bumped whenever the normalisation or the layout of the search rows changes; the store rebuilds its
+    /// search rows when it differs (2: language-major row ids).
+    public static let version = 2
 
     /// The normalised tokens of `text`: NFKC, lower case, Latin accents and Arabic harakat removed, digits in
     /// ASCII, punctuation as spaces, split between CJK and other scripts.

@@ -13,7 +13,11 @@ enum CatalogueSearchIndex {
 
     static func languageNumber(_ language: LanguageCode) -> Int { LanguageCode.allCases.firstIndex(of: language)! }
 
-    static func rowID(key: Int, language: LanguageCode) -> Int { key * 16 + languageNumber(language) }
+    /// Language-major: one language's rows are a contiguous id range in service-key order, so an ordered scan
+    /// for one language (PostgreSQL's fallback for common terms) reads only that language's rows.
+    static func rowID(key: Int, language: LanguageCode) -> Int { languageNumber(language) << 32 + key }
+
+    static func rowIDs(key: Int) -> [Int] { LanguageCode.allCases.map { rowID(key: key, language: $0) } }
 
     // MARK: Writing
 
@@ -54,14 +58,14 @@ enum CatalogueSearchIndex {
 
     static func remove(key: Int, on sql: any SQLDatabase, flavour: SQLFlavour) async throws {
         try await sql.delete(from: "catalogue_facets").where("service_key", .equal, key).run()
-        let low = key * 16, high = key * 16 + 15
+        let ids = rowIDs(key: key)
         switch flavour {
         case .sqlite:
-            try await sql.raw("DELETE FROM catalogue_search_head WHERE rowid BETWEEN \(bind: low) AND \(bind: high)").run()
-            try await sql.raw("DELETE FROM catalogue_search_text WHERE rowid BETWEEN \(bind: low) AND \(bind: high)").run()
+            try await sql.raw("DELETE FROM catalogue_search_head WHERE rowid IN (\(binds: ids))").run()
+            try await sql.raw("DELETE FROM catalogue_search_text WHERE rowid IN (\(binds: ids))").run()
         case .postgres:
-            try await sql.raw("DELETE FROM catalogue_search_text WHERE id BETWEEN \(bind: low) AND \(bind: high)").run()
-            try await sql.raw("DELETE FROM catalogue_search_head WHERE id BETWEEN \(bind: low) AND \(bind: high)").run()
+            try await sql.raw("DELETE FROM catalogue_search_text WHERE id IN (\(binds: ids))").run()
+            try await sql.raw("DELETE FROM catalogue_search_head WHERE id IN (\(binds: ids))").run()
         }
     }
 
@@ -128,10 +132,13 @@ enum CatalogueSearchIndex {
 
     static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour,
                        codes known: ServiceCodes) async throws -> [SearchHit] {
-        var hits = try await tier(1, query, language: language, filter: filter, limit: limit, on: sql, flavour: flavour)
-        if hits.count < limit {
+        // Tier 1: titles and keywords in the requested language. Tier 2: descriptions in that language.
+        // Tier 3: titles and keywords in every language (Punjabi typed on an English page). Each later tier
+        // runs only while fewer than `limit` services were found, and appends what is new.
+        var hits: [KeyedHit] = []
+        for tier in 1...3 where hits.count < limit {
             let seen = Set(hits.map(\.key))
-            let more = try await tier(2, query, language: language, filter: filter, limit: limit + hits.count, on: sql, flavour: flavour)
+            let more = try await self.tier(tier, query, language: language, filter: filter, limit: limit + hits.count, on: sql, flavour: flavour)
             hits += more.filter { !seen.contains($0.key) }.prefix(limit - hits.count)
         }
         guard !hits.isEmpty else { return [] }
@@ -156,14 +163,21 @@ enum CatalogueSearchIndex {
             // FTS5 returns rows in rowid order, so the LIMIT stops the scan early. `head AS doc` in tier 1: a title
             // or keyword match is all that tier asks for.
             statement = "SELECT service_key, MAX(score) AS s FROM (SELECT service_key, \(score) AS score FROM ("
-            if tier == 1 {
-                statement += "SELECT service_key, lang, title, kw, head, head AS doc FROM catalogue_search_head WHERE head LIKE \(bind: "#\(language.rawValue)#%") AND " + matches("head", query)
+            let low = rowID(key: 0, language: language), high = rowID(key: (1 << 32) - 1, language: language)
+            switch tier {
+            case 1:
+                // The language's rows are one rowid range, which FTS5 seeks to directly.
+                statement += "SELECT service_key, lang, title, kw, head, head AS doc FROM catalogue_search_head WHERE rowid BETWEEN \(bind: low) AND \(bind: high) AND " + matches("head", query)
                 statement += facets(filter, column: "service_key")
                 statement += " ORDER BY rowid"
-            } else {
-                statement += "SELECT h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.rowid = t.rowid WHERE " + matches("t.doc", query)
+            case 2:
+                statement += "SELECT h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.rowid = t.rowid WHERE t.rowid BETWEEN \(bind: low) AND \(bind: high) AND " + matches("t.doc", query)
                 statement += facets(filter, column: "h.service_key")
                 statement += " ORDER BY t.rowid"
+            default:
+                statement += "SELECT service_key, lang, title, kw, head, head AS doc FROM catalogue_search_head WHERE " + matches("head", query)
+                statement += facets(filter, column: "service_key")
+                statement += " ORDER BY rowid"
             }
             statement += " LIMIT \(unsafeRaw: String(cap)))) GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
             return try await sql.raw(statement).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
@@ -171,10 +185,14 @@ enum CatalogueSearchIndex {
             // A bounded probe first (its LIMIT stops the bitmap heap scan early); when it fills, the term is common
             // and reading in id order with the btree stops after `cap` rows instead.
             var source: SQLQueryString
-            if tier == 1 {
-                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE h.lang = \(bind: language.rawValue) AND " + matches("h.head", query)
-            } else {
-                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE " + matches("t.doc", query)
+            let low = rowID(key: 0, language: language), high = rowID(key: (1 << 32) - 1, language: language)
+            switch tier {
+            case 1:
+                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE h.id BETWEEN \(bind: low) AND \(bind: high) AND h.lang = \(bind: language.rawValue) AND " + matches("h.head", query)
+            case 2:
+                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE t.id BETWEEN \(bind: low) AND \(bind: high) AND " + matches("t.doc", query)
+            default:
+                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE " + matches("h.head", query)
             }
             source += facets(filter, column: "h.service_key")
             let outer: SQLQueryString = " GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
@@ -189,6 +207,7 @@ enum CatalogueSearchIndex {
             do {
                 try await sql.raw("SET LOCAL enable_bitmapscan = off").run()
                 try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                try await sql.raw("SET LOCAL jit = off").run() // compiling costs more than these bounded scans
                 let hits = try await sql.raw(ordered).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
                 try await sql.raw("COMMIT").run()
                 return hits
