@@ -51,7 +51,7 @@ enum CatalogueSearchIndex {
                     INSERT INTO catalogue_search_head (id, service_key, lang, title, kw, head)
                     VALUES (\(bind: id), \(bind: key), \(bind: language.rawValue), \(bind: rankTitle), \(bind: rankKeywords), \(bind: head))
                     """).run()
-                try await sql.raw("INSERT INTO catalogue_search_text (id, doc) VALUES (\(bind: id), \(bind: doc))").run()
+                try await sql.raw("INSERT INTO catalogue_search_text (id, lang, doc) VALUES (\(bind: id), \(bind: language.rawValue), \(bind: doc))").run()
             }
         }
     }
@@ -190,7 +190,7 @@ enum CatalogueSearchIndex {
             case 1:
                 source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE h.id BETWEEN \(bind: low) AND \(bind: high) AND h.lang = \(bind: language.rawValue) AND " + matches("h.head", query)
             case 2:
-                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE t.id BETWEEN \(bind: low) AND \(bind: high) AND " + matches("t.doc", query)
+                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE t.id BETWEEN \(bind: low) AND \(bind: high) AND t.lang = \(bind: language.rawValue) AND " + matches("t.doc", query)
             default:
                 source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE " + matches("h.head", query)
             }

@@ -1,3 +1,4 @@
+import AnyDoorCore
 import SQLKit
 
 /// The service catalogue: each service's working copy and state, its immutable published versions,
@@ -82,11 +83,16 @@ struct CreateCatalogue: Migration {
                 CREATE TABLE catalogue_search_head (id bigint PRIMARY KEY, service_key bigint NOT NULL,
                   lang text COLLATE "C" NOT NULL, title text NOT NULL, kw text NOT NULL, head text NOT NULL)
                 """).run()
-            try await sql.raw("CREATE TABLE catalogue_search_text (id bigint PRIMARY KEY, doc text NOT NULL)").run()
+            try await sql.raw("CREATE TABLE catalogue_search_text (id bigint PRIMARY KEY, lang text COLLATE \"C\" NOT NULL, doc text NOT NULL)").run()
+            // One trigram index over every language (the last tier), and one per language: a common trigram's
+            // posting list in one language is a fourteenth of the whole, and the first two tiers ask one language.
             try await sql.raw("CREATE INDEX catalogue_search_head_trgm ON catalogue_search_head USING gin (head gin_trgm_ops)").run()
-            try await sql.raw("CREATE INDEX catalogue_search_head_lang ON catalogue_search_head (lang, id)").run()
+            for language in LanguageCode.allCases {
+                let name = language.rawValue.replacingOccurrences(of: "-", with: "_").lowercased()
+                try await sql.raw("CREATE INDEX catalogue_search_head_trgm_\(unsafeRaw: name) ON catalogue_search_head USING gin (head gin_trgm_ops) WHERE lang = '\(unsafeRaw: language.rawValue)'").run()
+                try await sql.raw("CREATE INDEX catalogue_search_text_trgm_\(unsafeRaw: name) ON catalogue_search_text USING gin (doc gin_trgm_ops) WHERE lang = '\(unsafeRaw: language.rawValue)'").run()
+            }
             try await sql.raw("CREATE INDEX catalogue_search_head_service ON catalogue_search_head (service_key)").run()
-            try await sql.raw("CREATE INDEX catalogue_search_text_trgm ON catalogue_search_text USING gin (doc gin_trgm_ops)").run()
         }
     }
 }
