@@ -15,6 +15,21 @@ public struct CatalogueImportOutcome: Sendable, Equatable {
 }
 
 extension SQLCatalogue {
+    /// After a bulk change on PostgreSQL: merge the trigram indexes' pending lists (GIN `fastupdate` keeps
+    /// new entries in an unsorted list every search must read) and refresh the planner's statistics.
+    public func tidySearchIndex() async throws {
+        guard database.flavour == .postgres else { return }
+        try await database.withSQL { sql in
+            _ = try await sql.raw("""
+                SELECT gin_clean_pending_list(c.oid::regclass) FROM pg_class c
+                WHERE c.relkind = 'i' AND c.relname LIKE 'catalogue_search_%trgm%'
+                """).all()
+            for table in ["catalogue_search_head", "catalogue_search_text", "catalogue_facets", "catalogue_services"] {
+                try await sql.raw("ANALYZE \(ident: table)").run()
+            }
+        }
+    }
+
     /// Imports services read from a file: every record is checked against the catalogue standard first and
     /// all problems are reported with their lines; then new and changed services are published as their next
     /// version in one transaction. Any invalid record means nothing changes. Services identical to their
@@ -52,6 +67,7 @@ extension SQLCatalogue {
             let line = imported.first { $0.service.code == toPublish[index].code }?.line ?? 0
             throw ExchangeError(found.map { ExchangeProblem(line: line, service: toPublish[index].code, field: $0.field, message: $0.message) })
         }
+        if toPublish.count >= 100 { try await tidySearchIndex() }
         return outcome
     }
 }

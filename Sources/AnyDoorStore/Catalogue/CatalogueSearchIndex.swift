@@ -130,17 +130,36 @@ enum CatalogueSearchIndex {
         return condition
     }
 
-    static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour,
+    static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, database: Database,
                        codes known: ServiceCodes) async throws -> [SearchHit] {
+        let hits = try await database.withSQL { sql in try await keyedHits(query, language: language, filter: filter, limit: limit, on: sql, flavour: database.flavour, database: database) }
+        return try await database.withSQL { sql in try await codes(for: hits, on: sql, known: known) }
+    }
+
+    static func keyedHits(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour,
+                          database: Database) async throws -> [KeyedHit] {
         // Tier 1: titles and keywords in the requested language. Tier 2: descriptions in that language.
-        // Tier 3: titles and keywords in every language (Punjabi typed on an English page). Each later tier
-        // runs only while fewer than `limit` services were found, and appends what is new.
-        var hits: [KeyedHit] = []
-        for tier in 1...3 where hits.count < limit {
+        // Tier 3: titles and keywords in every language (Punjabi typed on an English page). Later tiers count
+        // only while fewer than `limit` services were found, and append what is new.
+        let first = try await tier(1, query, language: language, filter: filter, limit: limit, on: sql, flavour: flavour)
+        if first.count >= limit { return first }
+        // Both remaining tiers at once, on two connections: a rare word otherwise paid three round trips in a row.
+        let found = first.count
+        async let second = database.withSQL { sql in
+            try await tier(2, query, language: language, filter: filter, limit: limit + found, on: sql, flavour: flavour)
+        }
+        async let third = database.withSQL { sql in
+            try await tier(3, query, language: language, filter: filter, limit: limit * 2 + found, on: sql, flavour: flavour)
+        }
+        var hits = first
+        for more in [try await second, try await third] where hits.count < limit {
             let seen = Set(hits.map(\.key))
-            let more = try await self.tier(tier, query, language: language, filter: filter, limit: limit + hits.count, on: sql, flavour: flavour)
             hits += more.filter { !seen.contains($0.key) }.prefix(limit - hits.count)
         }
+        return hits
+    }
+
+    static func codes(for hits: [KeyedHit], on sql: any SQLDatabase, known: ServiceCodes) async throws -> [SearchHit] {
         guard !hits.isEmpty else { return [] }
         var codeByKey = known.codes(hits.map(\.key))
         let unknown = hits.map(\.key).filter { codeByKey[$0] == nil }

@@ -461,10 +461,7 @@ public struct SQLCatalogue: Sendable {
     public func search(_ text: String, language: LanguageCode, filter: CatalogueFilter = CatalogueFilter(), limit: Int = 20) async throws -> [SearchHit] {
         let query = SearchQuery(text)
         guard !query.isEmpty else { return [] }
-        let flavour = database.flavour
-        return try await database.withSQL { sql in
-            try await CatalogueSearchIndex.search(query, language: language, filter: filter, limit: max(1, min(limit, 50)), on: sql, flavour: flavour, codes: serviceCodes)
-        }
+        return try await CatalogueSearchIndex.search(query, language: language, filter: filter, limit: max(1, min(limit, 50)), database: database, codes: serviceCodes)
     }
 
     /// Rebuilds every search row from the published documents when the normaliser changed (or the rows were
