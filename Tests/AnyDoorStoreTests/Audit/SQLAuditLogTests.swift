@@ -88,8 +88,13 @@ import Testing
     func concurrentAppendsKeepOneUnbrokenChain(_ kind: TestDatabase) async throws {
         try await kind.withMigrated { database in
             let log = SQLAuditLog(database: database, keys: TestKeys.ring)
+            // Eight writers at once (the pool's size on two cores), twenty entries: every append contends for the
+            // chain's head, and no writer waits on the pool itself (which timed out under a loaded test machine).
+            let entries = Self.entries(20)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for entry in Self.entries(20) { group.addTask { try await log.append(entry) } }
+                for writer in 0..<8 {
+                    group.addTask { for entry in entries.enumerated() where entry.offset % 8 == writer { try await log.append(entry.element) } }
+                }
                 try await group.waitForAll()
             }
             let result = try await log.verify()
