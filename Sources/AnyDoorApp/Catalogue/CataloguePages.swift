@@ -133,37 +133,31 @@ struct ServiceGroupPage: PageModel, MustacheParent {
 /// published version (checked on every request) and on slowly changing reference data (ministry names,
 /// life events), which a rebuild picks up within `lifetime`. The rendered document is kept too, but only
 /// for visitors who are not signed in: a signed-in layout carries the person's navigation and form token.
-final class ServicePageCache: @unchecked Sendable {
+final class ServicePageCache: Sendable {
+    let models = VersionedCache<ServicePage>(capacity: 20_000)
+    let documents = VersionedCache<ByteBuffer>(capacity: 5_000)
+}
+
+/// Values by key, each valid for one published version of a service and for `lifetime`.
+final class VersionedCache<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: (page: ServicePage, version: Int, retired: Bool, at: ContinuousClock.Instant)] = [:]
-    private var documents: [String: (body: ByteBuffer, version: Int, retired: Bool, at: ContinuousClock.Instant)] = [:]
+    private var entries: [String: (value: Value, version: Int, retired: Bool, at: ContinuousClock.Instant)] = [:]
     let lifetime: Duration = .seconds(5)
+    let capacity: Int
 
-    func document(_ key: String, version: Int, retired: Bool) -> ByteBuffer? {
-        lock.withLock {
-            guard let entry = documents[key], entry.version == version, entry.retired == retired, ContinuousClock.now - entry.at < lifetime else { return nil }
-            return entry.body
-        }
-    }
+    init(capacity: Int) { self.capacity = capacity }
 
-    func storeDocument(_ key: String, _ body: ByteBuffer, version: Int, retired: Bool) {
-        lock.withLock {
-            if documents.count > 5_000 { documents.removeAll(keepingCapacity: true) }
-            documents[key] = (body, version, retired, ContinuousClock.now)
-        }
-    }
-
-    func get(_ key: String, version: Int, retired: Bool) -> ServicePage? {
+    func get(_ key: String, version: Int, retired: Bool) -> Value? {
         lock.withLock {
             guard let entry = entries[key], entry.version == version, entry.retired == retired, ContinuousClock.now - entry.at < lifetime else { return nil }
-            return entry.page
+            return entry.value
         }
     }
 
-    func store(_ key: String, _ page: ServicePage, version: Int, retired: Bool) {
+    func store(_ key: String, _ value: Value, version: Int, retired: Bool) {
         lock.withLock {
-            if entries.count > 20_000 { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (page, version, retired, ContinuousClock.now)
+            if entries.count > capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (value, version, retired, ContinuousClock.now)
         }
     }
 }
@@ -186,19 +180,19 @@ struct CataloguePagesController: Sendable {
             }
             let key = "\(code)|\(context.language.rawValue)"
             let anonymous = context.actor == .anonymous
-            if anonymous, let body = pageCache.document(key, version: service.version, retired: service.retired) {
+            if anonymous, let body = pageCache.documents.get(key, version: service.version, retired: service.retired) {
                 return PageRenderer.htmlResponse(body)
             }
             let page: ServicePage
-            if let cached = pageCache.get(key, version: service.version, retired: service.retired) {
+            if let cached = pageCache.models.get(key, version: service.version, retired: service.retired) {
                 page = cached
             } else {
                 page = try await servicePage(service, context: context)
-                pageCache.store(key, page, version: service.version, retired: service.retired)
+                pageCache.models.store(key, page, version: service.version, retired: service.retired)
             }
             let body = pages.renderBody(page, context: context, path: "/services/\(code)")
             // Someone not signed in sees exactly this document: keep it (signed-in layouts differ per person).
-            if anonymous { pageCache.storeDocument(key, body, version: service.version, retired: service.retired) }
+            if anonymous { pageCache.documents.store(key, body, version: service.version, retired: service.retired) }
             return PageRenderer.htmlResponse(body)
         }
         router.get("/life-events/{code}") { _, context in
@@ -323,7 +317,7 @@ struct CataloguePagesController: Sendable {
     }
 }
 
-/// Joins a short list the way the language does ("a, b and c"), through the catalog's list pattern.
+/// Joins a short list with the language's list separator (`、` in Chinese and Japanese, `، ` in Farsi and Arabic).
 enum ListFormat {
     static func join(_ items: [String], language: LanguageCode) -> String {
         items.joined(separator: language == .chineseSimplified || language == .chineseTraditional || language == .japanese ? "、" : language.isRightToLeft ? "، " : ", ")

@@ -276,11 +276,6 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
         }
         return texts.allSatisfy { $0[language] != nil || $0.values.isEmpty }
     }
-
-    /// Keywords in one language, split at commas.
-    public func keywordList(_ language: LanguageCode) -> [String] {
-        (keywords[language] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
 }
 
 /// A life event ("Having a baby") grouping services from several ministries, with its own text.
