@@ -7,7 +7,7 @@ import Foundation
 struct Catalogue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import or export the service catalogue as JSON-LD (schema.org GovernmentService) or CSV.",
-        subcommands: [Import.self, Export.self, SearchTimes.self]
+        subcommands: [Import.self, Export.self, Optimise.self, SearchTimes.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -84,6 +84,28 @@ struct Catalogue: AsyncParsableCommand {
         }
     }
 
+    struct Optimise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reorganise the search index for speed after bulk imports (PostgreSQL: CLUSTER, which locks the search tables while it runs; run it in a quiet moment)."
+        )
+
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            let logger = options.logger(configuration)
+            let clock = ContinuousClock()
+            let elapsed = try await clock.measure {
+                try await options.withServices(configuration) { services in
+                    try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
+                    try await services.catalogue.ensureSearchIndex { done, total in if done % 1000 == 0 || done == total { progress("search index: \(done)/\(total)") } }
+                    try await services.catalogue.optimiseSearchIndex { progress($0) }
+                }
+            }
+            print("Search index optimised in \(elapsed.components.seconds) s.")
+        }
+    }
+
     struct SearchTimes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "search-times",
@@ -93,6 +115,7 @@ struct Catalogue: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
         @Argument(help: "The query file.") var file: String
         @Option(help: "Times each query is run after one warm-up pass.") var rounds = 3
+        @Option(help: "Also print this many slowest queries (median of their rounds), to standard error.") var slowest = 0
 
         func run() async throws {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("Cannot read \(file).") }
@@ -108,15 +131,24 @@ struct Catalogue: AsyncParsableCommand {
                 try await services.catalogue.ensureSearchIndex { done, total in if done % 1000 == 0 || done == total { progress("search index: \(done)/\(total)") } }
                 for (language, words) in queries { _ = try await services.catalogue.search(words, language: language) }
                 var times: [Double] = []
+                var byQuery = [[Double]](repeating: [], count: queries.count)
                 var found = 0
                 let clock = ContinuousClock()
                 for round in 0..<rounds {
                     for (index, (language, words)) in queries.enumerated() {
                         var hits: [SearchHit] = []
                         let elapsed = try await clock.measure { hits = try await services.catalogue.search(words, language: language) }
-                        times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                        times.append(ms)
+                        byQuery[index].append(ms)
                         if round == 0, !hits.isEmpty { found += 1 }
                         if index % 200 == 0 { progress("round \(round + 1)/\(rounds): \(index)/\(queries.count) queries") }
+                    }
+                }
+                if slowest > 0 {
+                    let medians = byQuery.enumerated().map { ($0.offset, $0.element.sorted()[$0.element.count / 2]) }
+                    for (index, ms) in medians.sorted(by: { $0.1 > $1.1 }).prefix(slowest) {
+                        progress(String(format: "slow: %.2f ms  %@  %@", ms, queries[index].0.rawValue, queries[index].1))
                     }
                 }
                 return (times.sorted(), found)

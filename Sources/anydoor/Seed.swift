@@ -27,6 +27,7 @@ struct Seed: AsyncParsableCommand {
             let staff = try await DemoStaff.seed(staff: SQLStaff(database: services.database, keys: services.keys), environment: .live) { done, total in
                 progress("[\(done)/\(total)] staff")
             }
+            try await services.seedDemoOpen311Client(logger: logger)
             return (outcome, staff)
         }
         print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(outcome.services) services published; \(staff) staff accounts created.")

@@ -19,6 +19,17 @@ enum APIKey {
         return (prefix, secret)
     }
 
+    /// A key an operator chose (the demo Open311 client's `ANYDOOR_DEMO_API_KEY`), not in AnyDoor's own
+    /// format: its row is found by a prefix derived from the key's SHA-256, then checked like any other.
+    static func parseChosen(_ token: String) -> (prefix: String, secret: String)? {
+        guard !token.hasPrefix("adk_"), token.count >= 16, token.count <= 200 else { return nil }
+        return (chosenPrefix(token), token)
+    }
+
+    static func chosenPrefix(_ token: String) -> String {
+        "x" + SHA256.hash(data: Data(token.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+
     static func hashBytes(_ hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var index = hex.startIndex

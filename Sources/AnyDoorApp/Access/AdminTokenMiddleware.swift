@@ -22,16 +22,20 @@ struct AdminTokenMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             let token = String(header.dropFirst("Bearer ".count))
-            if let clients, let (prefix, secret) = APIKey.parse(token) {
-                if let client = try await clients.find(prefix: prefix), client.revokedAt == nil,
-                   Self.constantTimeEqual(Array(SHA256.hash(data: Data(secret.utf8))), Array(APIKey.hashBytes(client.keyHash))) {
-                    context.actor = .apiClient(client.id, services: Set(client.services))
-                }
-            } else if let tokenDigest, Self.constantTimeEqual(Array(SHA256.hash(data: Data(token.utf8))), Array(tokenDigest)) {
+            if let tokenDigest, Self.constantTimeEqual(Array(SHA256.hash(data: Data(token.utf8))), Array(tokenDigest)) {
                 context.actor = .configuredAdministrator
+            } else if let clients, let client = try await Self.client(forKey: token, clients: clients) {
+                context.actor = .apiClient(client.id, services: Set(client.services))
             }
         }
         return try await next(request, context)
+    }
+
+    /// The active client whose key this is, or `nil` (unknown, revoked, rotated away, malformed).
+    static func client(forKey token: String, clients: SQLAPIClients) async throws -> SQLAPIClients.Client? {
+        guard let (prefix, secret) = APIKey.parse(token) ?? APIKey.parseChosen(token), let client = try await clients.find(prefix: prefix), client.revokedAt == nil,
+              constantTimeEqual(Array(SHA256.hash(data: Data(secret.utf8))), Array(APIKey.hashBytes(client.keyHash))) else { return nil }
+        return client
     }
 
     static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

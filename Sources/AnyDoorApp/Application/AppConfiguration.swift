@@ -19,6 +19,9 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes = 1_048_576
     /// `ANYDOOR_DEMO`: load demo data on first start with an empty embedded database (default true).
     public var seedDemoWhenEmpty = true
+    /// `ANYDOOR_DEMO_API_KEY`: the demo Open311 client's key (16-200 characters), so a tester can use its own;
+    /// without it the demo client gets a random key, written to `demo-api-key.txt` in the data folder.
+    public var demoAPIKey: String?
     /// Whether that demo data includes the demo service catalogue (tests that do not need it turn it off).
     public var seedDemoCatalogue = true
     /// `ANYDOOR_PUBLIC_URL`: the address people reach AnyDoor at, for links in emails.
@@ -78,6 +81,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("ANYDOOR_DEMO", "true or false")
             }
             configuration.seedDemoWhenEmpty = value
+        }
+        if let key = environment["ANYDOOR_DEMO_API_KEY"], !key.isEmpty {
+            guard (16...200).contains(key.count), !key.contains(where: \.isWhitespace) else {
+                throw ConfigurationError.invalid("ANYDOOR_DEMO_API_KEY", "16 to 200 characters without spaces")
+            }
+            configuration.demoAPIKey = key
         }
         if let url = environment["ANYDOOR_PUBLIC_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {

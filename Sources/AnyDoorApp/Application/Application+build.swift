@@ -14,6 +14,9 @@ public struct AppServices: Sendable {
     public let keys: KeyRing
     public let ministries: MinistryService
     public let catalogue: SQLCatalogue
+    public let requests: SQLRequests
+    public let outbox: WebhookOutbox
+    public let messageLog: MessageLog
     public let environment: AnyDoorCore.Environment
 
     /// Opens the database pool (lazily: no connection until first use) and wires the use cases.
@@ -23,7 +26,9 @@ public struct AppServices: Sendable {
         let database = try Database(location: location, logger: logger)
         let ministries = MinistryService(repository: SQLMinistryRepository(database: database), environment: environment)
         let catalogue = SQLCatalogue(database: database, audit: SQLAuditLog(database: database, keys: keys))
-        return AppServices(configuration: configuration, database: database, keys: keys, ministries: ministries, catalogue: catalogue, environment: environment)
+        return AppServices(configuration: configuration, database: database, keys: keys, ministries: ministries, catalogue: catalogue,
+                           requests: SQLRequests(database: database, keys: keys), outbox: WebhookOutbox(database: database, keys: keys),
+                           messageLog: MessageLog(database: database), environment: environment)
     }
 
     /// Applies pending migrations, then loads the demo data if this is an embedded database that is empty
@@ -42,9 +47,23 @@ public struct AppServices: Sendable {
             let staff = try await DemoStaff.seed(staff: SQLStaff(database: database, keys: keys), environment: environment)
             logger.info("demo data loaded", metadata: ["ministries": "\(outcome.created)", "services": "\(outcome.services)", "staff": "\(staff)"])
         }
+        if configuration.seedDemoWhenEmpty, configuration.seedDemoCatalogue {
+            try await seedDemoOpen311Client(logger: logger)
+        }
         if database.flavour == .postgres, let ctype = try await database.postgresCharacterType(), !ctype.uppercased().contains("UTF") {
             logger.warning("catalogue search needs a UTF-8 LC_CTYPE for its trigram index; searches stay correct but slow", metadata: ["lc_ctype": "\(ctype)"])
         }
+    }
+}
+
+extension AppServices {
+    /// The demo Open311 client, registered once the catalogue has services (see `DemoOpen311Client`).
+    public func seedDemoOpen311Client(logger: Logger) async throws {
+        let file = try await DemoOpen311Client.seed(
+            clients: SQLAPIClients(database: database), catalogue: catalogue, ministries: ministries, database: database,
+            audit: SQLAuditLog(database: database, keys: keys), chosenKey: configuration.demoAPIKey,
+            dataDirectory: database.flavour == .sqlite ? configuration.dataDirectory : nil, at: environment.now())
+        if let file { logger.info("demo Open311 client registered; its key is in the data folder", metadata: ["file": "\(file)"]) }
     }
 }
 
@@ -58,6 +77,7 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger, en
         services: [
             DatabaseShutdownService(database: services.database),
             RetentionService(database: services.database, keys: services.keys, environment: environment, logger: logger),
+            WebhookDeliveryService(outbox: services.outbox, log: services.messageLog, client: WebhookDeliveryService.httpClient, logger: logger),
         ],
         logger: logger
     )
@@ -104,7 +124,11 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     CataloguePagesController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase).addRoutes(to: router)
     CatalogueStaffController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
     TranslationsController(pages: pages, catalogue: services.catalogue, ministries: services.ministries, environment: services.environment).addRoutes(to: router)
-    Open311Controller(catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase).addRoutes(to: router)
+    Open311Controller(catalogue: services.catalogue, ministries: services.ministries, baseURL: services.configuration.linkBase,
+                      requests: Open311Requests(requests: services.requests, catalogue: services.catalogue, clients: SQLAPIClients(database: services.database),
+                                                ministries: services.ministries, environment: services.environment)).addRoutes(to: router)
+    RequestsAPIController(requests: services.requests, outbox: services.outbox, log: services.messageLog, idempotency: IdempotencyKeys(database: services.database),
+                          clients: SQLAPIClients(database: services.database), environment: services.environment).addRoutes(to: router)
     MinistriesAPIController(ministries: services.ministries).addRoutes(to: router)
     MinistriesPagesController(pages: pages, ministries: services.ministries).addRoutes(to: router)
     AccountController(identity: identity, pages: pages).addRoutes(to: router)

@@ -13,6 +13,7 @@ indirect enum Open311Value: Sendable, Equatable {
     case string(String)
     case bool(Bool)
     case int(Int)
+    case double(Double)
     case null
 
     static func == (lhs: Open311Value, rhs: Open311Value) -> Bool { lhs.json == rhs.json }
@@ -24,6 +25,7 @@ indirect enum Open311Value: Sendable, Equatable {
         case .string(let text): Self.quote(text)
         case .bool(let flag): flag ? "true" : "false"
         case .int(let number): String(number)
+        case .double(let number): String(number)
         case .null: "null"
         }
     }
@@ -36,6 +38,7 @@ indirect enum Open311Value: Sendable, Equatable {
         case .string(let text): Self.escape(text)
         case .bool(let flag): flag ? "true" : "false"
         case .int(let number): String(number)
+        case .double(let number): String(number)
         case .null: ""
         }
     }
@@ -96,11 +99,13 @@ enum Open311Format: String, Sendable {
 }
 
 /// Open311 GeoReport v2 discovery, service list and service definitions, generated from the catalogue
-/// (issue 5 item 7). Requests (`requests`, `tokens`) come with the Requests part.
+/// (issue 5 item 7), and requests, tokens and POST (issue 6, `Open311Requests`).
 struct Open311Controller: Sendable {
     let catalogue: SQLCatalogue
     let ministries: MinistryService
     let baseURL: String
+    /// Requests, tokens and POST (issue 6); `nil` serves only discovery and services.
+    var requests: Open311Requests? = nil
 
     static let jurisdiction = "gov.bc.ca"
     static let specification = "http://wiki.open311.org/GeoReport_v2"
@@ -113,9 +118,11 @@ struct Open311Controller: Sendable {
             switch name {
             case "discovery": return format.response(root: "discovery", try await discovery())
             case "services": return format.response(root: "services", try await services(language: context.language))
+            case "requests" where requests != nil: return try await requests!.list(request, format: format, context: context)
             default: return format.error(.notFound, "There is no Open311 resource '\(name)'.")
             }
         }
+        if let requests { requests.addRoutes(to: router) }
         router.get("/open311/v2/services/{file}") { request, context in
             let (code, format) = Open311Format.split(try context.parameters.require("file"))
             guard let format else { return Open311Format.json.error(.notFound, "Use .json or .xml.") }

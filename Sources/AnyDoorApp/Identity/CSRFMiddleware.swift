@@ -14,7 +14,8 @@ struct CSRFMiddleware: RouterMiddleware {
     static let fieldName = "csrf_token"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        // APIs authenticate with keys, never cookies (Open311's POST carries `api_key` in its form body).
+        guard !request.uri.path.hasPrefix("/api/"), !request.uri.path.hasPrefix("/open311/") else { return try await next(request, context) }
         var context = context
         let cookieToken = request.cookies[Self.cookieName]?.value
         var newCookie: String?

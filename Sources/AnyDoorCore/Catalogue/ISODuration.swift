@@ -42,6 +42,15 @@ public struct ISODuration: Sendable, Equatable, CustomStringConvertible {
         guard any, number.isEmpty, !(inTime && seen.allSatisfy { !$0.hasPrefix("T") }) else { return nil }
     }
 
+    /// `date` plus this duration on the calendar of `timeZone` (a month is a calendar month, a day a calendar
+    /// day even across a daylight-saving change): a request's due date from its service's processing time.
+    public func added(to date: Date, in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(year: years, month: months, day: weeks * 7 + days, hour: hours, minute: minutes)
+        return calendar.date(byAdding: components, to: date) ?? date.addingTimeInterval(approximateSeconds)
+    }
+
     public var approximateSeconds: TimeInterval {
         TimeInterval(((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 3600 + minutes * 60)
     }

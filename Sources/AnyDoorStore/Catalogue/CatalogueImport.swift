@@ -15,6 +15,32 @@ public struct CatalogueImportOutcome: Sendable, Equatable {
 }
 
 extension SQLCatalogue {
+    /// Maintenance for a quiet moment (`anydoor catalogue optimise`). PostgreSQL: rewrite both search tables in
+    /// row-id order (`CLUSTER`, which locks them while it runs), so one language's rows share pages and a
+    /// search reads a fraction of the pages, then merge the trigram pending lists and refresh statistics.
+    /// SQLite: merge each FTS5 index into one b-tree and refresh statistics.
+    public func optimiseSearchIndex(progress: @Sendable (String) -> Void = { _ in }) async throws {
+        try await database.withSQL { sql in
+            switch database.flavour {
+            case .postgres:
+                for table in ["catalogue_search_head", "catalogue_search_text"] {
+                    progress("CLUSTER \(table) on its row ids")
+                    try await sql.raw("CLUSTER \(ident: table) USING \(ident: table + "_pkey")").run()
+                }
+            case .sqlite:
+                for table in ["catalogue_search_head", "catalogue_search_text"] {
+                    progress("FTS5 optimize \(table)")
+                    try await sql.raw("INSERT INTO \(ident: table)(\(ident: table)) VALUES ('optimize')").run()
+                }
+                try await sql.raw("ANALYZE").run()
+            }
+        }
+        if database.flavour == .postgres {
+            progress("merging trigram pending lists, ANALYZE")
+            try await tidySearchIndex()
+        }
+    }
+
     /// After a bulk change on PostgreSQL: merge the trigram indexes' pending lists (GIN `fastupdate` keeps
     /// new entries in an unsorted list every search must read) and refresh the planner's statistics.
     public func tidySearchIndex() async throws {

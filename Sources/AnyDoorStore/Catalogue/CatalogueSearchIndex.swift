@@ -201,39 +201,31 @@ enum CatalogueSearchIndex {
             statement += " LIMIT \(unsafeRaw: String(cap)))) GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
             return try await sql.raw(statement).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
         case .postgres:
-            // A bounded probe first (its LIMIT stops the bitmap heap scan early); when it fills, the term is common
-            // and reading in id order with the btree stops after `cap` rows instead.
-            var source: SQLQueryString
+            // One statement per tier. A bounded probe through the language's trigram index first (its LIMIT stops
+            // the bitmap heap scan early); when it fills, the term is common, and the second branch reads the
+            // language's rows in id order with the primary key instead, stopping after `cap` matches. The
+            // one-time filters run exactly one branch. `OFFSET 0` keeps the LIKE out of the ordered scan, so the
+            // planner cannot turn it into a bitmap scan over thousands of rows (section 2.5).
             let low = rowID(key: 0, language: language), high = rowID(key: (1 << 32) - 1, language: language)
+            var probe: SQLQueryString, ordered: SQLQueryString
             switch tier {
             case 1:
-                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE h.id BETWEEN \(bind: low) AND \(bind: high) AND h.lang = \(bind: language.rawValue) AND " + matches("h.head", query)
+                probe = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE h.lang = \(bind: language.rawValue) AND " + matches("h.head", query)
+                ordered = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM (SELECT * FROM catalogue_search_head WHERE id BETWEEN \(bind: low) AND \(bind: high) ORDER BY id OFFSET 0) h WHERE " + matches("h.head", query)
             case 2:
-                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE t.id BETWEEN \(bind: low) AND \(bind: high) AND t.lang = \(bind: language.rawValue) AND " + matches("t.doc", query)
+                probe = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM catalogue_search_text t JOIN catalogue_search_head h ON h.id = t.id WHERE t.lang = \(bind: language.rawValue) AND " + matches("t.doc", query)
+                ordered = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, t.doc FROM (SELECT id, doc FROM catalogue_search_text WHERE id BETWEEN \(bind: low) AND \(bind: high) ORDER BY id OFFSET 0) t JOIN catalogue_search_head h ON h.id = t.id WHERE " + matches("t.doc", query)
             default:
-                source = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE " + matches("h.head", query)
+                probe = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM catalogue_search_head h WHERE " + matches("h.head", query)
+                ordered = "SELECT h.id, h.service_key, h.lang, h.title, h.kw, h.head, h.head AS doc FROM (SELECT * FROM catalogue_search_head ORDER BY id OFFSET 0) h WHERE " + matches("h.head", query)
             }
-            source += facets(filter, column: "h.service_key")
-            let outer: SQLQueryString = " GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
-            statement = "WITH m AS MATERIALIZED (" + source + " LIMIT \(unsafeRaw: String(probe))) SELECT service_key, MAX(\(score)) AS s, (SELECT count(*) FROM m) AS n FROM (SELECT * FROM m ORDER BY id LIMIT \(unsafeRaw: String(cap))) c" + outer
-            let rows = try await sql.raw(statement).all()
-            let probed = try rows.first?.decode(column: "n", as: Int.self) ?? 0
-            if probed < probe {
-                return try rows.map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
-            }
-            let ordered: SQLQueryString = "SELECT service_key, MAX(\(score)) AS s FROM (" + source + " ORDER BY h.id LIMIT \(unsafeRaw: String(cap))) c" + outer
-            try await sql.raw("BEGIN").run()
-            do {
-                try await sql.raw("SET LOCAL enable_bitmapscan = off").run()
-                try await sql.raw("SET LOCAL enable_seqscan = off").run()
-                try await sql.raw("SET LOCAL jit = off").run() // compiling costs more than these bounded scans
-                let hits = try await sql.raw(ordered).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
-                try await sql.raw("COMMIT").run()
-                return hits
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+            probe += facets(filter, column: "h.service_key")
+            ordered += facets(filter, column: "h.service_key") + " ORDER BY h.id LIMIT \(unsafeRaw: String(cap))"
+            statement = "WITH m AS MATERIALIZED (" + probe + " LIMIT \(unsafeRaw: String(Self.probe))), n AS MATERIALIZED (SELECT count(*) AS n FROM m)"
+            statement += " SELECT service_key, MAX(\(score)) AS s FROM ((SELECT * FROM m WHERE (SELECT n FROM n) < \(unsafeRaw: String(Self.probe)) ORDER BY id LIMIT \(unsafeRaw: String(cap)))"
+            statement += " UNION ALL (SELECT * FROM (" + ordered + ") o WHERE (SELECT n FROM n) >= \(unsafeRaw: String(Self.probe)))) c"
+            statement += " GROUP BY service_key ORDER BY s DESC, service_key LIMIT \(unsafeRaw: String(limit))"
+            return try await sql.raw(statement).all().map { KeyedHit(key: try $0.decode(column: "service_key", as: Int.self), score: try $0.decode(column: "s", as: Int.self)) }
         }
     }
 }

@@ -21,5 +21,6 @@ public enum Migrations {
         CreatePrivacyRecords(),
         CreateServiceRequirements(),
         CreateCatalogue(),
+        CreateRequests(),
     ]
 }

@@ -56,6 +56,8 @@ import Testing
         Rule(method: .get, path: "/api/v1/clients", allowed: { $0 == .adminToken }),
         Rule(method: .post, path: "/api/v1/clients", allowed: { $0 == .adminToken }),
         Rule(method: .get, path: "/api/v1/clients/me", allowed: { _ in false }), // API clients only: APIClientsTests
+        Rule(method: .get, path: "/api/v1/requests", allowed: { _ in false }), // ministry systems only: RequestsAPITests
+        Rule(method: .get, path: "/api/v1/webhooks/events", allowed: { $0 == .adminToken }),
         Rule(method: .get, path: "/api/v1/service-requirements/{code}", allowed: everyone),
         Rule(method: .put, path: "/api/v1/service-requirements/{code}", allowed: { $0 == .adminToken }),
         Rule(method: .get, path: "/staff/people/{person}", allowed: { caller in
@@ -122,6 +124,10 @@ import Testing
         "POST /account/step-up", "POST /account/representatives", "POST /account/representatives/{id}/revoke", "GET /act-for/{person}/services/{service}", // RecordsTests
         "GET /sign-in/provincial", "GET /sign-in/provincial/callback", // only with a provider configured: browser-tests/test_provincial_sign_in.py
         "POST /api/v1/clients/{id}/rotate", "DELETE /api/v1/clients/{id}", // APIClientsTests
+        "GET /api/v1/requests/{id}", "POST /api/v1/requests/{id}/transitions", "POST /api/v1/requests/{id}/messages", // RequestsAPITests
+        "POST /api/v1/requests/{id}/information-requests", "GET /api/v1/clients/{id}/webhooks", "POST /api/v1/clients/{id}/webhooks", // RequestsAPITests
+        "POST /api/v1/webhooks/events/{event}/replay", "POST /api/v1/webhooks/endpoints/{endpoint}/enable", // RequestsAPITests, WebhookDeliveryTests
+        "POST /open311/v2/{file}", "GET /open311/v2/requests/{file}", "GET /open311/v2/tokens/{file}", // Open311RequestsTests
         "POST /account/consents", "POST /account/corrections", "POST /staff/corrections/{id}", // PrivacyRightsTests
         "POST /api/v1/services/{code}/publish", "POST /api/v1/services/{code}/retire", "PUT /api/v1/life-events/{code}", // CatalogueAPITests
         "PUT /api/v1/translations/{lang}", "POST /staff/translations/import", // TranslationPagesTests
