@@ -134,7 +134,9 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     AccountController(identity: identity, pages: pages).addRoutes(to: router)
     APIClientsController(clients: SQLAPIClients(database: services.database), ministries: services.ministries, database: services.database,
                          audit: identity.audit, environment: services.environment).addRoutes(to: router)
-    PeopleController(identity: identity, pages: pages).addRoutes(to: router)
+    PeopleController(identity: identity, pages: pages, requests: services.requests).addRoutes(to: router)
+    RequestPagesController(requests: services.requests, catalogue: services.catalogue, ministries: services.ministries, identity: identity, outbox: services.outbox,
+                           pages: pages, environment: services.environment).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
     ServiceRequirementsController(requirements: SQLServiceRequirements(database: services.database), database: services.database,
                                   audit: identity.audit, environment: services.environment).addRoutes(to: router)

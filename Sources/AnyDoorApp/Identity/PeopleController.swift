@@ -8,6 +8,7 @@ import Hummingbird
 struct PeopleController: Sendable {
     let identity: IdentityService
     let pages: PageRenderer
+    var requests: SQLRequests? = nil
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/staff/people") { _, context in
@@ -97,7 +98,7 @@ struct PeopleController: Sendable {
             representatives.append(.init(when: formats.dateTime(representation.createdAt),
                                          what: "\(name) · \(t("relationship.\(representation.relationship.rawValue)")) · \(representation.services.keys.sorted().joined(separator: ", "))\(representation.revokedAt == nil ? "" : " · " + t("representatives.revoked"))"))
         }
-        let page = PersonRecordPage(
+        var page = PersonRecordPage(
             csrfToken: context.csrfToken, id: id.description, name: account.person.name, email: account.person.email,
             assurance: t("assurance.level\(account.person.assurance.rawValue)"), verifications: verifications, representatives: representatives,
             canVerify: AccessPolicy.decide(context.actor, .verifyIdentity) == .allow,
@@ -105,6 +106,10 @@ struct PeopleController: Sendable {
             methods: CheckMethod.allCases.map { Option(value: $0.rawValue, label: t("method.\($0.rawValue)"), id: "method-\($0.rawValue)") },
             relationships: Relationship.allCases.map { Option(value: $0.rawValue, label: t("relationship.\($0.rawValue)"), id: "relationship-\($0.rawValue)") },
             errors: FieldMessages(translate: t, errors: errors).summary, notice: notice)
+        page.canOpenRequest = AccessPolicy.decide(context.actor, .serveRequest) == .allow
+        page.requests = try await requests?.list(person: id).map {
+            Option(value: $0.reference.description, label: t("requestStatus.\($0.status.rawValue)"), id: "request-\($0.reference)")
+        } ?? []
         return pages.render(page, context: context, path: "/staff/people/\(id)", status: status)
     }
 }

@@ -42,6 +42,9 @@ struct PersonRecordPage: PageModel {
     let relationships: [Option]
     let errors: ErrorSummary
     let notice: String?
+    /// The person's requests: reference and status.
+    var requests: [Option] = []
+    var canOpenRequest = false
 
     struct Row: Sendable {
         let when: String

@@ -42,6 +42,12 @@ public enum Action: Sendable, Equatable {
     case draftService(ministry: MinistryID?, code: String)
     /// Send back, publish or retire services, and edit life events: catalogue stewards.
     case reviewCatalogue
+    /// See the requests worklist and find requests by reference: caseworkers and front-line staff.
+    case readRequestWork
+    /// Work a request as its ministry (receive, decide, ask for information): caseworkers of that ministry.
+    case decideRequest(ministry: MinistryID)
+    /// Serve a person on a request at the counter or by phone: open it for them, record contacts, act for them.
+    case serveRequest
 }
 
 /// The one place that decides every access. Default deny: an action not granted below is refused.
@@ -110,6 +116,12 @@ public enum AccessPolicy {
         case .reviewCatalogue:
             if actor == .configuredAdministrator { return .allow }
             return staffOnly(actor) { $0.holds(.catalogueSteward) }
+        case .readRequestWork:
+            return staffOnly(actor) { $0.holds(.ministryCaseworker) || frontline($0) }
+        case .decideRequest(let ministry):
+            return staffOnly(actor) { $0.holds(.ministryCaseworker, forMinistry: ministry) }
+        case .serveRequest:
+            return staffOnly(actor, frontline)
         case .useOwnAccount:
             switch actor {
             case .person, .staff: return .allow
@@ -144,6 +156,11 @@ public enum AccessPolicy {
     static func servesPeople(_ actor: Actor) -> Bool {
         actor.holds(.counterAgent) || actor.holds(.contactCentreAgent) || actor.holds(.officeManager)
             || actor.holds(.ministryCaseworker) || actor.holds(.privacyOfficer)
+    }
+
+    /// Staff who serve people face to face or by phone.
+    public static func frontline(_ actor: Actor) -> Bool {
+        actor.holds(.counterAgent) || actor.holds(.contactCentreAgent) || actor.holds(.officeManager)
     }
 
     static func staffOnly(_ actor: Actor, _ rule: (Actor) -> Bool) -> Decision {

@@ -128,6 +128,11 @@ import Testing
         "POST /api/v1/requests/{id}/information-requests", "GET /api/v1/clients/{id}/webhooks", "POST /api/v1/clients/{id}/webhooks", // RequestsAPITests
         "POST /api/v1/webhooks/events/{event}/replay", "POST /api/v1/webhooks/endpoints/{endpoint}/enable", // RequestsAPITests, WebhookDeliveryTests
         "POST /open311/v2/{file}", "GET /open311/v2/requests/{file}", "GET /open311/v2/tokens/{file}", // Open311RequestsTests
+        "GET /services/{code}/request", "POST /services/{code}/request", "GET /my/requests", "GET /my/requests/{reference}", // RequestPagesTests
+        "POST /my/requests/{reference}/messages", "POST /my/requests/{reference}/withdraw", "GET /staff/requests", "POST /staff/requests/assign", // RequestPagesTests
+        "GET /staff/requests/{reference}", "POST /staff/requests/{reference}/steps", "POST /staff/requests/{reference}/contacts", // RequestPagesTests
+        "GET /staff/people/{id}/requests/new", "POST /staff/people/{id}/requests/new", "GET /staff/webhooks", // RequestPagesTests
+        "POST /staff/webhooks/events/{event}/replay", "POST /staff/webhooks/endpoints/{endpoint}/enable", // RequestPagesTests
         "POST /account/consents", "POST /account/corrections", "POST /staff/corrections/{id}", // PrivacyRightsTests
         "POST /api/v1/services/{code}/publish", "POST /api/v1/services/{code}/retire", "PUT /api/v1/life-events/{code}", // CatalogueAPITests
         "PUT /api/v1/translations/{lang}", "POST /staff/translations/import", // TranslationPagesTests
