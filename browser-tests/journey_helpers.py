@@ -45,6 +45,8 @@ def demo_staff_totp_key(role_letters: str) -> bytes:
 
 
 COUNTER_AGENT = {"email": "counter@demo.anydoor.ca", "name": "Casey Counter", "totp_key": demo_staff_totp_key("COUNTERAGENT")}
+ADMINISTRATOR = {"email": "admin@demo.anydoor.ca", "name": "Alex Administrator", "totp_key": demo_staff_totp_key("ADMINISTRATOR")}
+CONTACT_AGENT = {"email": "contact@demo.anydoor.ca", "name": "Morgan Contact", "totp_key": demo_staff_totp_key("CONTACTCENTREAGENT")}
 CASEWORKER = {"email": "caseworker@demo.anydoor.ca", "name": "Riley Caseworker", "totp_key": demo_staff_totp_key("MINISTRYCASEWORKER")}
 # Both province-wide: the owner drafts any ministry's services, the steward reviews and publishes them.
 SERVICE_OWNER = {"email": "owner@demo.anydoor.ca", "name": "Sam Owner", "totp_key": demo_staff_totp_key("SERVICEOWNER")}

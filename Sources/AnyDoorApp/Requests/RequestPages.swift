@@ -248,7 +248,7 @@ struct RequestPagesController: Sendable {
 
         router.get("/staff/requests") { request, context in
             try context.require(.readRequestWork)
-            if let text = request.uri.queryParameters.get("reference"), !text.isEmpty {
+            if let text = request.formParameter("reference"), !text.isEmpty {
                 if let reference = ReferenceNumber(text), let found = try await requests.find(reference: reference), try await mayOpen(found, context) {
                     return Response.redirect(to: "/staff/requests/\(found.reference)", type: .normal)
                 }

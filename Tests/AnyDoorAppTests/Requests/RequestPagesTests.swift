@@ -62,7 +62,7 @@ import Testing
             let phone = Browser(client)
             try await phone.signInStaff(.contactCentreAgent, clock: clock)
             let id = try await Self.personID(of: "ada.channels@example.ca", agent: phone)
-            try await phone.get("/staff/people/\(id)?purpose=serving-by-phone")
+            try await phone.get("/staff/people/\(id)?purpose=phone-enquiry")
             let chooser = try await phone.get("/staff/people/\(id)/requests/new")
             #expect(chooser.html.contains(Self.service))
             try await phone.get("/staff/people/\(id)/requests/new?service=\(Self.service)")

@@ -1,0 +1,141 @@
+"""One request, any door (issue 6): a contact-centre agent opens a request for a caller, the ministry asks
+her for more information, she answers online, the ministry approves, and a counter agent closes it after
+her visit. Her request's timeline then shows all three doors: by phone, online, in person. Every page
+shown is scanned with axe (WCAG 2.1 A/AA) through visit() and submit_and_check().
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from anydoor_browser import visit
+from journey_helpers import (
+    ADMINISTRATOR,
+    CASEWORKER,
+    CONTACT_AGENT,
+    COUNTER_AGENT,
+    another_browser,
+    button_labelled,
+    fill,
+    find_person,
+    form_with_action,
+    heading,
+    main_text,
+    path_of,
+    register_with_two_factor,
+    response_status,
+    staff_sign_in,
+    submit_and_check,
+)
+
+SERVICE = "get-workbc-employment-services"
+
+
+def take_step(driver, reference: str, step: str, note: str = "") -> None:
+    """On a staff request page: choose a workflow step, give a note, apply."""
+    form = form_with_action(driver, f"/staff/requests/{reference}/steps")
+    form.find_element(By.ID, f"step-{step}").click()
+    if note:
+        fill(form, {"note": note})
+    submit_and_check(driver, button_labelled(form, "Apply"))
+    assert "The request was updated." in main_text(driver), main_text(driver)[:1500]
+
+
+def test_a_request_opened_by_phone_answered_online_and_closed_at_the_counter_shows_all_three_doors(driver, base_url):
+    email = f"journey-{uuid.uuid4().hex}@example.com"
+    register_with_two_factor(driver, base_url, name="Noor Haddad", email=email)
+
+    with another_browser() as agent:
+        # The contact-centre agent finds the caller and opens a request for her during the call.
+        staff_sign_in(agent, base_url, CONTACT_AGENT)
+        person = find_person(agent, base_url, email)
+        visit(agent, base_url, f"/staff/people/{person}?purpose=phone-enquiry")
+        submit_and_check(agent, agent.find_element(By.LINK_TEXT, "Open a request"))
+        assert heading(agent) == "Open a request for this person"
+        form = form_with_action(agent, f"/staff/people/{person}/requests/new")
+        Select(form.find_element(By.NAME, "service")).select_by_value(SERVICE)
+        submit_and_check(agent, button_labelled(form, "Continue"))
+        form = agent.find_element(By.CSS_SELECTOR, "main form[method='post']")
+        form.find_element(By.ID, "channel-phone").click()
+        form.find_element(By.ID, "field-answers-employment-status-laid-off").click()
+        form.find_element(By.ID, "field-answers-help-needed-resume").click()
+        fill(form, {"answers.community": "Smithers"})
+        submit_and_check(agent, button_labelled(form, "Open the request"))
+        assert "The request was opened." in main_text(agent), main_text(agent)[:1500]
+        reference = path_of(agent).rsplit("/", 1)[1]
+
+    with another_browser() as caseworker:
+        # The ministry acknowledges it and asks her a question.
+        staff_sign_in(caseworker, base_url, CASEWORKER)
+        visit(caseworker, base_url, "/staff/requests")
+        assert reference in main_text(caseworker)
+        visit(caseworker, base_url, f"/staff/requests/{reference}")
+        take_step(caseworker, reference, "receive")
+        take_step(caseworker, reference, "request-information", "Which WorkBC centre is closest to you?")
+
+        # She answers online, from My requests.
+        visit(driver, base_url, "/my/requests")
+        submit_and_check(driver, driver.find_element(By.LINK_TEXT, reference))
+        assert "Which WorkBC centre is closest to you?" in main_text(driver)
+        assert "The ministry needs something from you." in main_text(driver)
+        form = form_with_action(driver, f"/my/requests/{reference}/messages")
+        fill(form, {"body": "The Smithers centre on Main Street."})
+        submit_and_check(driver, button_labelled(form, "Send message"))
+        assert "Your message was sent." in main_text(driver)
+        assert "The ministry is working on your request." in main_text(driver)
+
+        visit(caseworker, base_url, f"/staff/requests/{reference}")
+        assert "The Smithers centre on Main Street." in main_text(caseworker)
+        take_step(caseworker, reference, "approve", "Referred to the Smithers WorkBC centre.")
+
+    with another_browser() as counter:
+        # She comes to the counter; the agent finds the request by its reference, records the visit, closes it.
+        staff_sign_in(counter, base_url, COUNTER_AGENT)
+        visit(counter, base_url, "/staff/requests")
+        form = counter.find_element(By.CSS_SELECTOR, "main form[method='get'][action='/staff/requests']")
+        fill(form, {"reference": reference.lower().replace("-", " ")})
+        submit_and_check(counter, button_labelled(form, "Find"))
+        assert path_of(counter) == f"/staff/requests/{reference}", counter.current_url
+        form = form_with_action(counter, f"/staff/requests/{reference}/contacts")
+        form.find_element(By.ID, "contact-channel-in-person").click()
+        fill(form, {"note": "Came in with her resume."})
+        submit_and_check(counter, button_labelled(form, "Record contact"))
+        assert "The contact was recorded." in main_text(counter)
+        take_step(counter, reference, "close")
+
+    visit(driver, base_url, f"/my/requests/{reference}")
+    text = main_text(driver)
+    assert "This request is closed." in text
+    timeline = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "main ol.timeline li")]
+    doors = {door for line in timeline for door in ("By phone", "Online", "In person") if f"· {door}" in line}
+    assert doors == {"By phone", "Online", "In person"}, timeline
+    assert "Came in with her resume." not in text  # staff notes stay internal
+
+
+def test_a_person_applies_online_fixing_what_the_form_names_and_an_administrator_sees_webhook_deliveries(driver, base_url):
+    email = f"journey-{uuid.uuid4().hex}@example.com"
+    register_with_two_factor(driver, base_url, name="Tomas Reyes", email=email)
+    visit(driver, base_url, f"/services/{SERVICE}")
+    submit_and_check(driver, driver.find_element(By.LINK_TEXT, "Apply online"))
+    assert path_of(driver) == f"/services/{SERVICE}/request"
+    form = form_with_action(driver, f"/services/{SERVICE}/request")
+    submit_and_check(driver, button_labelled(form, "Send request"))
+    assert response_status(driver) in (422, None)
+    summary = driver.find_element(By.CSS_SELECTOR, "main .error-summary")
+    targets = [a.get_attribute("href").split("#", 1)[1] for a in summary.find_elements(By.CSS_SELECTOR, "ul a")]
+    assert targets == ["field-answers-employment-status", "field-answers-help-needed", "field-answers-community"], targets
+    form = form_with_action(driver, f"/services/{SERVICE}/request")
+    form.find_element(By.ID, "field-answers-employment-status-part-time").click()
+    form.find_element(By.ID, "field-answers-help-needed-training").click()
+    fill(form, {"answers.community": "Kamloops"})
+    submit_and_check(driver, button_labelled(form, "Send request"))
+    assert "Your request was sent." in main_text(driver), main_text(driver)[:1500]
+    assert "Kamloops" in main_text(driver)
+
+    with another_browser() as admin:
+        staff_sign_in(admin, base_url, ADMINISTRATOR)
+        visit(admin, base_url, "/staff/webhooks")
+        assert heading(admin) == "Webhook deliveries"
