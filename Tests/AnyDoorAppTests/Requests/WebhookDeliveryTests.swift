@@ -271,7 +271,14 @@ enum DeliveryDatabase: String, CaseIterable, Sendable {
                 // A process claims five events and dies before posting them.
                 let crashed = try await fixture.outbox.claim(worker: "crashed", limit: 5, lease: 60, now: clock.now)
                 #expect(crashed.count == 5)
-                let one = fixture.service(clock: clock), two = fixture.service(clock: clock)
+                // Two processes on PostgreSQL: each its own connection pool and worker name, on the same database.
+                // (SQLite is one process's embedded database: there the two workers share its pool.)
+                let second = kind == .postgres ? try Database(location: database.location, logger: Logger(label: "second")) : database
+                let secondOutbox = WebhookOutbox(database: second, keys: WebhookFixture.keys)
+                var quiet = Logger(label: "delivery")
+                quiet.logLevel = .critical
+                let one = fixture.service(clock: clock)
+                let two = WebhookDeliveryService(outbox: secondOutbox, log: MessageLog(database: second), client: WebhookDeliveryService.httpClient, logger: quiet, timeout: .seconds(2))
                 async let a: Void = { for _ in 0..<6 { try await one.pass(now: { clock.now }) } }()
                 async let b: Void = { for _ in 0..<6 { try await two.pass(now: { clock.now }) } }()
                 _ = try await (a, b)
@@ -282,6 +289,7 @@ enum DeliveryDatabase: String, CaseIterable, Sendable {
                 #expect(delivered.count == 30)
                 #expect(Set(delivered.map(\.id)).count == 30) // nothing twice
                 #expect(try await fixture.outbox.events(state: "pending").isEmpty)
+                if kind == .postgres { await second.shutdown() }
             }
         }
     }
