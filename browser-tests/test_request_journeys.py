@@ -6,6 +6,7 @@ shown is scanned with axe (WCAG 2.1 A/AA) through visit() and submit_and_check()
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -118,6 +119,17 @@ def test_a_request_opened_by_phone_answered_online_and_closed_at_the_counter_sho
 def test_a_person_applies_online_fixing_what_the_form_names_and_an_administrator_sees_webhook_deliveries(driver, base_url):
     email = f"journey-{uuid.uuid4().hex}@example.com"
     register_with_two_factor(driver, base_url, name="Tomas Reyes", email=email)
+    # He asks for text messages too; a number that is not one is refused at its field.
+    visit(driver, base_url, "/account/notifications")
+    form = form_with_action(driver, "/account/notifications")
+    form.find_element(By.ID, "field-sms").click()
+    fill(form, {"phone": "555"})
+    submit_and_check(driver, button_labelled(form, "Save"))
+    assert driver.find_element(By.ID, "field-phone").get_attribute("aria-invalid") == "true"
+    form = form_with_action(driver, "/account/notifications")
+    fill(form, {"phone": "250 555 0123"})
+    submit_and_check(driver, button_labelled(form, "Save"))
+    assert "Your choices were saved." in main_text(driver)
     visit(driver, base_url, f"/services/{SERVICE}")
     submit_and_check(driver, driver.find_element(By.LINK_TEXT, "Apply online"))
     assert path_of(driver) == f"/services/{SERVICE}/request"
@@ -134,6 +146,17 @@ def test_a_person_applies_online_fixing_what_the_form_names_and_an_administrator
     submit_and_check(driver, button_labelled(form, "Send request"))
     assert "Your request was sent." in main_text(driver), main_text(driver)[:1500]
     assert "Kamloops" in main_text(driver)
+    reference = path_of(driver).rsplit("/", 1)[1]
+
+    # The local outbox (the development mailbox) shows the email and the text message that announce it.
+    subjects = []
+    for _ in range(20):
+        visit(driver, base_url, "/dev/mailbox")
+        subjects = [s.text.strip() for s in driver.find_elements(By.CSS_SELECTOR, "main article.mail .mail__subject")]
+        if subjects.count(f"We have your request {reference}") >= 2:
+            break
+        time.sleep(0.5)
+    assert subjects.count(f"We have your request {reference}") == 2, subjects[:10]
 
     with another_browser() as admin:
         staff_sign_in(admin, base_url, ADMINISTRATOR)

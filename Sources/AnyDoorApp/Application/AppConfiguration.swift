@@ -22,6 +22,10 @@ public struct AppConfiguration: Sendable {
     /// `ANYDOOR_DEMO_API_KEY`: the demo Open311 client's key (16-200 characters), so a tester can use its own;
     /// without it the demo client gets a random key, written to `demo-api-key.txt` in the data folder.
     public var demoAPIKey: String?
+    /// GC Notify-compatible service for notifications (`ANYDOOR_NOTIFY_URL`, `_API_KEY`, `_EMAIL_TEMPLATE`,
+    /// `_SMS_TEMPLATE`, `_CALLBACK_TOKEN`); unset, notifications go to the local outbox (`/dev/mailbox`).
+    public var notify: NotifySettings?
+    public var notifyCallbackToken: String?
     /// Whether that demo data includes the demo service catalogue (tests that do not need it turn it off).
     public var seedDemoCatalogue = true
     /// `ANYDOOR_PUBLIC_URL`: the address people reach AnyDoor at, for links in emails.
@@ -88,6 +92,22 @@ public struct AppConfiguration: Sendable {
             }
             configuration.demoAPIKey = key
         }
+        if let url = environment["ANYDOOR_NOTIFY_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigurationError.invalid("ANYDOOR_NOTIFY_URL", "the Notify API's base address, like https://api.notification.canada.ca")
+            }
+            var missing: [String] = []
+            let key = environment["ANYDOOR_NOTIFY_API_KEY"] ?? "", email = environment["ANYDOOR_NOTIFY_EMAIL_TEMPLATE"] ?? "", sms = environment["ANYDOOR_NOTIFY_SMS_TEMPLATE"] ?? ""
+            if key.isEmpty { missing.append("ANYDOOR_NOTIFY_API_KEY") }
+            if email.isEmpty { missing.append("ANYDOOR_NOTIFY_EMAIL_TEMPLATE") }
+            if sms.isEmpty { missing.append("ANYDOOR_NOTIFY_SMS_TEMPLATE") }
+            guard missing.isEmpty else { throw ConfigurationError.invalid(missing[0], "set when ANYDOOR_NOTIFY_URL is") }
+            configuration.notify = NotifySettings(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url, apiKey: key, emailTemplate: email, smsTemplate: sms)
+        }
+        if let token = environment["ANYDOOR_NOTIFY_CALLBACK_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw ConfigurationError.invalid("ANYDOOR_NOTIFY_CALLBACK_TOKEN", "at least 16 characters") }
+            configuration.notifyCallbackToken = token
+        }
         if let url = environment["ANYDOOR_PUBLIC_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw ConfigurationError.invalid("ANYDOOR_PUBLIC_URL", "an http or https address like https://anydoor.gov.bc.ca")
@@ -136,5 +156,20 @@ public enum ConfigurationError: Error, CustomStringConvertible {
         switch self {
         case let .invalid(name, expected): "\(name) must be \(expected)"
         }
+    }
+}
+
+/// Where and how to reach a GC Notify-compatible service.
+public struct NotifySettings: Sendable, Equatable {
+    public var baseURL: String
+    public var apiKey: String
+    public var emailTemplate: String
+    public var smsTemplate: String
+
+    public init(baseURL: String, apiKey: String, emailTemplate: String, smsTemplate: String) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.emailTemplate = emailTemplate
+        self.smsTemplate = smsTemplate
     }
 }

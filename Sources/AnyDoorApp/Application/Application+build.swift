@@ -17,6 +17,7 @@ public struct AppServices: Sendable {
     public let requests: SQLRequests
     public let outbox: WebhookOutbox
     public let messageLog: MessageLog
+    public let notifications: SQLNotifications
     public let environment: AnyDoorCore.Environment
 
     /// Opens the database pool (lazily: no connection until first use) and wires the use cases.
@@ -28,7 +29,7 @@ public struct AppServices: Sendable {
         let catalogue = SQLCatalogue(database: database, audit: SQLAuditLog(database: database, keys: keys))
         return AppServices(configuration: configuration, database: database, keys: keys, ministries: ministries, catalogue: catalogue,
                            requests: SQLRequests(database: database, keys: keys), outbox: WebhookOutbox(database: database, keys: keys),
-                           messageLog: MessageLog(database: database), environment: environment)
+                           messageLog: MessageLog(database: database), notifications: SQLNotifications(database: database, keys: keys), environment: environment)
     }
 
     /// Applies pending migrations, then loads the demo data if this is an embedded database that is empty
@@ -71,6 +72,11 @@ extension AppServices {
 public func buildApplication(configuration: AppConfiguration, logger: Logger, environment: AnyDoorCore.Environment = .live) async throws -> some ApplicationProtocol {
     let services = try AppServices.open(configuration: configuration, logger: logger, environment: environment)
     let router = try await buildRouter(services: services, registry: PrometheusCollectorRegistry())
+    guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else { throw ResourcesMissing() }
+    let catalog = try MessageCatalog.load(from: resources.appendingPathComponent("Locales"))
+    let transport: any NotificationTransport = configuration.notify.map {
+        NotifyTransport(baseURL: $0.baseURL, apiKey: $0.apiKey, emailTemplate: $0.emailTemplate, smsTemplate: $0.smsTemplate, client: HTTPClient.shared)
+    } ?? LocalOutboxTransport(outbox: SQLOutbox(database: services.database, keys: services.keys), database: services.database)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -78,6 +84,8 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger, en
             DatabaseShutdownService(database: services.database),
             RetentionService(database: services.database, keys: services.keys, environment: environment, logger: logger),
             WebhookDeliveryService(outbox: services.outbox, log: services.messageLog, client: WebhookDeliveryService.httpClient, logger: logger),
+            NotificationDispatcher(notifications: services.notifications, catalogue: services.catalogue, catalog: catalog, transport: transport,
+                                   baseURL: configuration.linkBase, logger: logger),
         ],
         logger: logger
     )
@@ -135,6 +143,8 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     APIClientsController(clients: SQLAPIClients(database: services.database), ministries: services.ministries, database: services.database,
                          audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PeopleController(identity: identity, pages: pages, requests: services.requests).addRoutes(to: router)
+    NotificationsController(notifications: services.notifications, pages: pages, environment: services.environment,
+                            callbackToken: services.configuration.notifyCallbackToken).addRoutes(to: router)
     RequestPagesController(requests: services.requests, catalogue: services.catalogue, ministries: services.ministries, identity: identity, outbox: services.outbox,
                            pages: pages, environment: services.environment).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)

@@ -22,5 +22,6 @@ public enum Migrations {
         CreateServiceRequirements(),
         CreateCatalogue(),
         CreateRequests(),
+        CreateNotificationPreferences(),
     ]
 }

@@ -141,11 +141,17 @@ public struct SQLRequests: Sendable {
                 try await appendEvent(RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
                                                    channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
                 try await WebhookOutbox.enqueue(type: "request.created", request: request, seq: 2, note: nil, keys: keys, at: time, on: sql)
+                try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
             }
             try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
                                               target: "request:\(request.id)", channel: open.channel, detail: "service:\(open.service.code)"), on: sql)
             return request
         }
+    }
+
+    /// What a notification about `request` may say: no personal data beyond the reference.
+    static func personalisation(_ request: ServiceRequest) -> [String: String] {
+        ["reference": request.reference.description, "service_code": request.serviceCode, "status": request.status.rawValue]
     }
 
     func insert(_ request: ServiceRequest, on sql: any SQLDatabase) async throws {
@@ -210,6 +216,11 @@ public struct SQLRequests: Sendable {
         try await appendEvent(RequestEvent(seq: seq, at: time, kind: .transition, transition: step, from: from, to: target, channel: actor.channel,
                                            party: actor.party, actor: actor.name, actingFor: actor.actingFor, note: note), to: request.id, on: sql)
         try await WebhookOutbox.enqueue(type: "request.status-changed", request: request, seq: seq, note: note, keys: keys, at: time, on: sql)
+        // The person hears of what others did to their request (not of their own steps).
+        if actor.party != .requester {
+            try await SQLNotifications.enqueue(step == .requestInformation ? "information-requested" : "status-changed", request: request,
+                                               personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
+        }
         try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: "request.\(step.rawValue)",
                                           target: "request:\(request.id)", channel: actor.channel, detail: "\(from.rawValue)->\(target.rawValue)"), on: sql)
         return request
@@ -235,6 +246,9 @@ public struct SQLRequests: Sendable {
             try await appendEvent(RequestEvent(seq: seq, at: time, kind: .message, channel: actor.channel, party: actor.party, actor: actor.name,
                                                actingFor: actor.actingFor, note: body), to: id, on: sql)
             try await WebhookOutbox.enqueue(type: "request.message-added", request: request, seq: seq, note: body, keys: keys, at: time, on: sql)
+            if actor.party == .ministry {
+                try await SQLNotifications.enqueue("message-added", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
+            }
             try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: "request.message-added",
                                               target: "request:\(id)", channel: actor.channel), on: sql)
             if request.status == .waitingForPerson, actor.party != .ministry {

@@ -44,6 +44,9 @@ import Testing
         ["sent", "message", "withdrawn"].forEach { keys.insert("request.done.\($0)") } // RequestPagesController redirects
         ["step", "contact", "opened"].forEach { keys.insert("staffRequest.done.\($0)") }
         ["replayed", "enabled"].forEach { keys.insert("webhooks.done.\($0)") }
+        for template in ["submitted", "status-changed", "message-added", "information-requested"] { // SQLRequests' notifications
+            ["subject", "body", "sms"].forEach { keys.insert("notify.\(template).\($0)") }
+        }
         for template in ["verifyEmail", "alreadyRegistered", "resetPassword", "passwordChanged"] {
             keys.insert("email.\(template).subject"); keys.insert("email.\(template).body")
         }
