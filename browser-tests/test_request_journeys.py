@@ -130,15 +130,23 @@ def test_a_person_applies_online_fixing_what_the_form_names_and_an_administrator
     fill(form, {"phone": "250 555 0123"})
     submit_and_check(driver, button_labelled(form, "Save"))
     assert "Your choices were saved." in main_text(driver)
+    # He tells us his details once; the form then fills in his community.
+    visit(driver, base_url, "/account/profile")
+    form = form_with_action(driver, "/account/profile")
+    fill(form, {"street": "300 Columbia St", "city": "Kamloops", "postalCode": "v2c2t1"})
+    submit_and_check(driver, button_labelled(form, "Save my details"))
+    assert "Your details were saved." in main_text(driver), main_text(driver)[:1000]
+    assert driver.find_element(By.ID, "field-postalCode").get_attribute("value") == "V2C 2T1"
     visit(driver, base_url, f"/services/{SERVICE}")
     submit_and_check(driver, driver.find_element(By.LINK_TEXT, "Apply online"))
+    assert driver.find_element(By.ID, "field-answers-community").get_attribute("value") == "Kamloops"
     assert path_of(driver) == f"/services/{SERVICE}/request"
     form = form_with_action(driver, f"/services/{SERVICE}/request")
     submit_and_check(driver, button_labelled(form, "Send request"))
     assert response_status(driver) in (422, None)
     summary = driver.find_element(By.CSS_SELECTOR, "main .error-summary")
     targets = [a.get_attribute("href").split("#", 1)[1] for a in summary.find_elements(By.CSS_SELECTOR, "ul a")]
-    assert targets == ["field-answers-employment-status", "field-answers-help-needed", "field-answers-community"], targets
+    assert targets == ["field-answers-employment-status", "field-answers-help-needed"], targets  # the community was filled in
     form = form_with_action(driver, f"/services/{SERVICE}/request")
     form.find_element(By.ID, "field-answers-employment-status-part-time").click()
     form.find_element(By.ID, "field-answers-help-needed-training").click()

@@ -143,9 +143,12 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     APIClientsController(clients: SQLAPIClients(database: services.database), ministries: services.ministries, database: services.database,
                          audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PeopleController(identity: identity, pages: pages, requests: services.requests).addRoutes(to: router)
+    ProfileController(profiles: SQLProfiles(database: services.database, keys: services.keys), ministries: services.ministries,
+                      clients: SQLAPIClients(database: services.database), pages: pages, environment: services.environment).addRoutes(to: router)
     NotificationsController(notifications: services.notifications, pages: pages, environment: services.environment,
                             callbackToken: services.configuration.notifyCallbackToken).addRoutes(to: router)
     RequestPagesController(requests: services.requests, catalogue: services.catalogue, ministries: services.ministries, identity: identity, outbox: services.outbox,
+                           profiles: SQLProfiles(database: services.database, keys: services.keys),
                            pages: pages, environment: services.environment).addRoutes(to: router)
     RepresentationController(identity: identity, pages: pages).addRoutes(to: router)
     ServiceRequirementsController(requirements: SQLServiceRequirements(database: services.database), database: services.database,

@@ -192,6 +192,7 @@ struct RequestPagesController: Sendable {
     let ministries: MinistryService
     let identity: IdentityService
     let outbox: WebhookOutbox
+    let profiles: SQLProfiles
     let pages: PageRenderer
     let environment: AnyDoorCore.Environment
 
@@ -199,7 +200,7 @@ struct RequestPagesController: Sendable {
         router.get("/services/{code}/request") { _, context in
             let service = try await applicable(context)
             let person = try await personFor(context, service: service)
-            return try await renderForm(context, service: service, action: "/services/\(service.code)/request", answers: prefill(service, person: person), description: "", errors: [], staff: false)
+            return try await renderForm(context, service: service, action: "/services/\(service.code)/request", answers: try await prefill(service, person: person), description: "", errors: [], staff: false)
         }
         router.post("/services/{code}/request") { request, context in
             let service = try await applicable(context)
@@ -306,7 +307,7 @@ struct RequestPagesController: Sendable {
             let person = try await servedPerson(context)
             if let code = request.uri.queryParameters.get("service"), let service = try await catalogue.published(code), !service.retired {
                 return try await renderForm(context, service: service.document, action: "/staff/people/\(person.id)/requests/new?service=\(service.code)",
-                                            answers: prefill(service.document, person: person), description: "", errors: [], staff: true)
+                                            answers: try await prefill(service.document, person: person), description: "", errors: [], staff: true)
             }
             let services = try await catalogue.listPublished().map { Option(value: $0.code, label: ShownText($0.document.title, context.language, fallback: $0.code).text, id: "service-\($0.code)") }
             return pages.render(ChooseServicePage(action: "/staff/people/\(person.id)/requests/new", services: services, person: person.name),
@@ -436,15 +437,24 @@ struct RequestPagesController: Sendable {
         return RequestAnswers(values)
     }
 
-    /// "Tell us once": what the person's record already says fills the questions that ask for it.
-    func prefill(_ service: ServiceDescription, person: Person) -> RequestAnswers {
+    /// "Tell us once": what the person's record and profile already say fill the questions that ask for it.
+    func prefill(_ service: ServiceDescription, person: Person) async throws -> RequestAnswers {
+        let profile = try await profiles.profile(of: person.id)
         var values: [String: [String]] = [:]
-        for field in service.fields where field.datatype == .string {
-            switch field.code {
-            case "name", "full-name", "applicant-name", "name-on-record": values[field.code] = [person.name]
-            case "email", "contact-email": values[field.code] = [person.email]
+        for field in service.fields {
+            var known: String?
+            switch (field.datatype, field.code) {
+            case (.string, "name"), (.string, "full-name"), (.string, "applicant-name"), (.string, "name-on-record"): known = person.name
+            case (.string, "email"), (.string, "contact-email"): known = person.email
+            case (.string, "phone"), (.string, "contact-phone"): known = profile.phone
+            case (.string, "address"), (.string, "street-address"), (.string, "home-address"), (.string, "property-address"), (.text, "address"):
+                known = profile.address.map { "\($0.street), \($0.city) \($0.postalCode)" }
+            case (.string, "postal-code"): known = profile.address?.postalCode
+            case (.string, "community"), (.string, "city"): known = profile.address?.city
+            case (.datetime, "date-of-birth"), (.datetime, "birth-date"): known = profile.dateOfBirth
             default: break
             }
+            if let known { values[field.code] = [known] }
         }
         return RequestAnswers(values)
     }

@@ -23,5 +23,6 @@ public enum Migrations {
         CreateCatalogue(),
         CreateRequests(),
         CreateNotificationPreferences(),
+        CreateProfiles(),
     ]
 }

@@ -144,6 +144,24 @@ public struct WebhookOutbox: Sendable {
         }
     }
 
+    /// Writes one event per enabled endpoint of every active system of `ministry` (a "tell us once" change,
+    /// which belongs to no request: `subject` takes the request's place for ordering).
+    static func enqueue(toMinistry ministry: String, subject: String, payload: String, type: String, keys: KeyRing, at time: Date, on sql: any SQLDatabase) async throws {
+        let endpoints = try await sql.raw("""
+            SELECT e.id FROM webhook_endpoints e JOIN api_clients c ON c.id = e.client_id
+            WHERE e.enabled = 1 AND c.revoked_at IS NULL AND c.ministry_id = \(bind: ministry)
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+        guard !endpoints.isEmpty else { return }
+        let sealed = try keys.seal(payload, context: "webhooks.payload")
+        for endpoint in endpoints {
+            try await sql.insert(into: "webhook_outbox")
+                .columns("id", "endpoint_id", "request_id", "request_seq", "event_type", "payload_enc", "state", "attempts", "next_attempt_at", "created_at")
+                .values(SQLBind(newMessageID()), SQLBind(endpoint), SQLBind(subject), SQLBind(1), SQLBind(type), SQLBind(sealed), SQLBind("pending"),
+                        SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
+                .run()
+        }
+    }
+
     /// `msg_` and 24 random base-62 characters (the Standard Webhooks examples' shape).
     static func newMessageID() -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
