@@ -170,3 +170,27 @@ def test_a_person_applies_online_fixing_what_the_form_names_and_an_administrator
         staff_sign_in(admin, base_url, ADMINISTRATOR)
         visit(admin, base_url, "/staff/webhooks")
         assert heading(admin) == "Webhook deliveries"
+
+
+def test_a_person_losing_a_job_applies_to_two_ministries_in_one_submission(driver, base_url):
+    email = f"journey-{uuid.uuid4().hex}@example.com"
+    register_with_two_factor(driver, base_url, name="Mei Lin", email=email)
+    visit(driver, base_url, "/life-events/losing-a-job")
+    submit_and_check(driver, driver.find_element(By.LINK_TEXT, "Apply for several of these services at once"))
+    assert heading(driver) == "Apply for several services at once"
+    form = driver.find_element(By.CSS_SELECTOR, "main form[method='get']")
+    form.find_element(By.ID, "choose-get-workbc-employment-services").click()
+    form.find_element(By.ID, "choose-ask-service-bc").click()
+    submit_and_check(driver, button_labelled(form, "Continue"))
+    form = form_with_action(driver, "/life-events/losing-a-job/apply")
+    form.find_element(By.ID, "field-get-workbc-employment-services/answers-employment-status-laid-off").click()
+    form.find_element(By.ID, "field-get-workbc-employment-services/answers-help-needed-job-search").click()
+    fill(form, {"get-workbc-employment-services/answers.community": "Nanaimo", "ask-service-bc/answers.question": "How do I apply for Employment Insurance?"})
+    form.find_element(By.ID, "field-ask-service-bc/answers-contact-method-email").click()
+    submit_and_check(driver, button_labelled(form, "Send all requests"))
+    assert path_of(driver) == "/my/requests", driver.current_url
+    assert "2 requests were sent together." in main_text(driver)
+    links = driver.find_elements(By.CSS_SELECTOR, "main table a")
+    assert len(links) == 2
+    submit_and_check(driver, links[0])
+    assert "Sent together with" in main_text(driver)

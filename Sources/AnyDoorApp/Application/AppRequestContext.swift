@@ -32,6 +32,16 @@ public struct AppRequestContext: RequestContext {
     }
 }
 
+extension AppRequestContext {
+    /// The signed-in person, for their own pages: two factors, since these show personal information.
+    /// Anyone else is sent to sign in (anonymous) or refused (staff, systems).
+    func ownPerson() throws -> PersonID {
+        guard let person = actor.personID else { throw AccessDenied(decision: actor == .anonymous ? .authenticate : .deny, action: .useOwnAccount) }
+        try require(.viewPerson(person, representation: nil))
+        return person
+    }
+}
+
 /// The policy refused an action. Mapped to 401 (sign in), 403, or a step-up page.
 public struct AccessDenied: Error, Sendable {
     public let decision: AccessPolicy.Decision

@@ -115,9 +115,12 @@ struct ServiceGroupPage: PageModel, MustacheParent {
     let services: [ServiceCard]
     let otherLinkHref: String
     let otherLinkText: String
+    /// A life event whose services can be applied for online: the link to apply for several at once.
+    var applyHref: String? = nil
 
     func child(named name: String) -> Any? {
         switch name {
+        case "applyHref": applyHref
         case "heading": heading
         case "text": text
         case "summary": summary
@@ -204,10 +207,11 @@ struct CataloguePagesController: Sendable {
             let translate = pages.translator(for: context)
             let names = try await ministryNames(context.language)
             let card = LifeEventCard(event, language: context.language)
-            let page = ServiceGroupPage(titleText: card.title.text, heading: card.title, text: card.description,
+            var page = ServiceGroupPage(titleText: card.title.text, heading: card.title, text: card.description,
                                         summary: translate.format("search.count", ["count": "\(services.count)"]),
                                         services: services.map { ServiceCard($0.document, language: context.language, ministryNames: names) },
                                         otherLinkHref: "/services?life_event=\(code)", otherLinkText: translate("lifeEvent.searchWithin"))
+            if services.filter({ $0.document.channels.online != nil }).count >= 2 { page.applyHref = "/life-events/\(code)/apply" }
             return pages.render(page, context: context, path: "/life-events/\(code)")
         }
         router.get("/ministries/{code}") { _, context in

@@ -19,11 +19,11 @@ struct PrivacyController: Sendable {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/account/consents") { _, context in
-            let person = try ownPerson(context)
+            let person = try context.ownPerson()
             return try await renderConsents(context, person: person, notice: nil)
         }
         router.post("/account/consents") { request, context in
-            let person = try ownPerson(context)
+            let person = try context.ownPerson()
             let form = try await FormBody.read(request)
             let all = try await ministries.list()
             let chosen = Set((form.values["ministry"] ?? []).compactMap { code in all.first { $0.code.rawValue == code }?.id })
@@ -38,7 +38,7 @@ struct PrivacyController: Sendable {
             return try await renderConsents(context, person: person, notice: pages.translator(for: context)("consents.saved"))
         }
         router.get("/account/export") { _, context in
-            let person = try ownPerson(context)
+            let person = try context.ownPerson()
             let export = try await everything(about: person)
             try await identity.audit.append(AuditEntry(at: identity.now, actor: context.actor.auditName, action: "privacy.exported", target: "person:\(person)", channel: .online))
             var response = try APIResponse.json(export)
@@ -46,11 +46,11 @@ struct PrivacyController: Sendable {
             return response
         }
         router.get("/account/corrections") { _, context in
-            let person = try ownPerson(context)
+            let person = try context.ownPerson()
             return try await renderCorrections(context, person: person, errors: [], values: FormBody(parsing: ""), notice: nil)
         }
         router.post("/account/corrections") { request, context in
-            let person = try ownPerson(context)
+            let person = try context.ownPerson()
             let form = try await FormBody.read(request)
             var problems = ValidationCollector()
             if !Self.correctableFields.contains(form["field"]) { problems.add("field", "required", "Choose what is wrong.") }
@@ -86,11 +86,6 @@ struct PrivacyController: Sendable {
     }
 
     /// The signed-in person, with two factors (these pages show personal information).
-    func ownPerson(_ context: AppRequestContext) throws -> PersonID {
-        guard let person = context.actor.personID else { throw AccessDenied(decision: context.actor == .anonymous ? .authenticate : .deny, action: .useOwnAccount) }
-        try context.require(.viewPerson(person, representation: nil))
-        return person
-    }
 
     /// Applies (or annotates) a correction, and tells every ministry the information was disclosed to in
     /// the past year (FOIPPA s. 29). Returns how many ministries were told.

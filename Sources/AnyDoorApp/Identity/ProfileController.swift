@@ -38,11 +38,11 @@ struct ProfileController: Sendable {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/account/profile") { _, context in
-            let person = try own(context)
+            let person = try context.ownPerson()
             return try await render(context, person: person, form: nil, errors: [], notice: nil)
         }
         router.post("/account/profile") { request, context in
-            let person = try own(context)
+            let person = try context.ownPerson()
             let form = try await FormBody.read(request)
             let profile: PersonProfile
             do {
@@ -64,15 +64,6 @@ struct ProfileController: Sendable {
             }
             return Response(status: .noContent)
         }
-    }
-
-    func own(_ context: AppRequestContext) throws -> PersonID {
-        guard let id = context.actor.personID else {
-            try context.require(.useOwnAccount)
-            throw AccessDenied(decision: .deny, action: .useOwnAccount)
-        }
-        try context.require(.viewPerson(id, representation: nil))
-        return id
     }
 
     func render(_ context: AppRequestContext, person: PersonID, form: FormBody?, errors: [FieldError], notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -30,11 +30,11 @@ struct NotificationsController: Sendable {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/account/notifications") { _, context in
-            let person = try own(context)
+            let person = try context.ownPerson()
             return try await render(context, person: person, errors: [], phone: nil, notice: nil)
         }
         router.post("/account/notifications") { request, context in
-            let person = try own(context)
+            let person = try context.ownPerson()
             let form = try await FormBody.read(request)
             do {
                 _ = try await notifications.setPreferences(of: person, email: form["email"] == "on", sms: form["sms"] == "on", phone: form["phone"], at: environment.now())
@@ -59,15 +59,6 @@ struct NotificationsController: Sendable {
             }
             return Response(status: .noContent)
         }
-    }
-
-    func own(_ context: AppRequestContext) throws -> PersonID {
-        guard let id = context.actor.personID else {
-            try context.require(.useOwnAccount)
-            throw AccessDenied(decision: .deny, action: .useOwnAccount)
-        }
-        try context.require(.viewPerson(id, representation: nil))
-        return id
     }
 
     func render(_ context: AppRequestContext, person: PersonID, errors: [FieldError], phone: String?, notice: String?, status: HTTPResponse.Status = .ok,

@@ -45,12 +45,38 @@ struct RequestFormPage: PageModel {
     let isStaff: Bool
 }
 
+/// `/life-events/{code}/apply`: several services at once (a bundle): choose, then one form with each one's questions.
+struct BundleFormPage: PageModel {
+    static let template = "bundle-form"
+    let titleKey = "bundle.title"
+    let csrfToken: String
+    let lifeEvent: String
+    let heading: ShownText
+    let choices: [Choice]
+    let chooseError: String?
+    let chosen: Bool
+    let sections: [Section]
+    let errors: ErrorSummary
+
+    struct Choice: Sendable {
+        let code: String
+        let title: ShownText
+    }
+
+    struct Section: Sendable {
+        let code: String
+        let title: ShownText
+        let questions: [QuestionView]
+    }
+}
+
 /// `/my/requests`.
 struct MyRequestsPage: PageModel {
     static let template = "my-requests"
     let titleKey = "myRequests.title"
     let rows: [Row]
     let hasRows: Bool
+    let notice: String?
 
     struct Row: Sendable {
         let reference: String
@@ -84,6 +110,8 @@ struct RequestPage: PageModel {
     let note: String?
     let answers: [Answer]
     let timeline: [TimelineRow]
+    let together: [Together]
+    let hasTogether: Bool
     let canWrite: Bool
     let canWithdraw: Bool
     let message: FormField
@@ -93,6 +121,11 @@ struct RequestPage: PageModel {
     struct Answer: Sendable {
         let question: ShownText
         let value: String
+    }
+
+    struct Together: Sendable {
+        let reference: String
+        let service: ShownText
     }
 }
 
@@ -216,8 +249,41 @@ struct RequestPagesController: Sendable {
                                             errors: errors, staff: false, status: .unprocessableContent)
             }
         }
-        router.get("/my/requests") { _, context in
-            let person = try ownPerson(context)
+        router.get("/life-events/{code}/apply") { request, context in
+            let (event, services) = try await bundleServices(context)
+            let wanted = Self.values("service", in: request.uri.query ?? "")
+            if request.uri.query?.contains("service=") == true, wanted.isEmpty || !wanted.allSatisfy({ code in services.contains { $0.code == code } }) {
+                return try await renderBundle(context, event: event, services: services, chosen: [], answers: [:], errors: [FieldError(field: "bundle", code: "required", message: "")])
+            }
+            let person = try await identity.people.find(try context.ownPerson())?.person
+            var answers: [String: RequestAnswers] = [:]
+            for service in services where wanted.contains(service.code) { answers[service.code] = try await person.asyncFlatMap { try await prefill(service, person: $0) } ?? RequestAnswers() }
+            return try await renderBundle(context, event: event, services: services, chosen: wanted, answers: answers, errors: [])
+        }
+        router.post("/life-events/{code}/apply") { request, context in
+            let (event, services) = try await bundleServices(context)
+            let person = try context.ownPerson()
+            let form = try await FormBody.read(request)
+            let wanted = form.values["service"] ?? []
+            let chosen = services.filter { wanted.contains($0.code) }
+            guard !chosen.isEmpty, chosen.count == Set(wanted).count else {
+                return try await renderBundle(context, event: event, services: services, chosen: [], answers: [:], errors: [FieldError(field: "bundle", code: "required", message: "")],
+                                              status: .unprocessableContent)
+            }
+            let opens = chosen.map { service in
+                OpenRequest(service: service, personID: person, language: context.language, channel: .online, party: .requester, actor: context.actor.auditName,
+                            answers: Self.answers(form, service: service, prefix: "\(service.code)/"))
+            }
+            do {
+                let created = try await requests.openBundle(lifeEvent: event.code, person: person, opens, at: environment.now())
+                return Response.redirect(to: "/my/requests?sent=\(created.count)", type: .normal)
+            } catch RequestError.invalid(let errors) {
+                return try await renderBundle(context, event: event, services: services, chosen: chosen.map(\.code),
+                                              answers: Dictionary(uniqueKeysWithValues: opens.map { ($0.service.code, $0.answers) }), errors: errors, status: .unprocessableContent)
+            }
+        }
+        router.get("/my/requests") { request, context in
+            let person = try context.ownPerson()
             var rows: [MyRequestsPage.Row] = []
             let formats = LocaleFormats(language: context.language)
             let t = pages.translator(for: context)
@@ -225,7 +291,8 @@ struct RequestPagesController: Sendable {
                 rows.append(.init(reference: request.reference.description, service: try await serviceTitle(request.serviceCode, context.language),
                                   status: t("requestStatus.\(request.status.rawValue)"), updated: formats.dateTime(request.updatedAt)))
             }
-            return pages.render(MyRequestsPage(rows: rows, hasRows: !rows.isEmpty), context: context, path: "/my/requests")
+            let sent = request.uri.queryParameters.get("sent").flatMap { Int($0) }.map { t.format("bundle.sent", ["count": String($0)]) }
+            return pages.render(MyRequestsPage(rows: rows, hasRows: !rows.isEmpty, notice: sent), context: context, path: "/my/requests")
         }
         router.get("/my/requests/{reference}") { request, context in
             let found = try await ownRequest(context)
@@ -353,6 +420,38 @@ struct RequestPagesController: Sendable {
 
     // MARK: Who and what
 
+    /// The life event of the path and its services the signed-in person can apply for online.
+    func bundleServices(_ context: AppRequestContext) async throws -> (LifeEvent, [ServiceDescription]) {
+        let code = try context.parameters.require("code")
+        guard let event = try await catalogue.lifeEvent(code) else { throw HTTPError(.notFound) }
+        _ = try context.ownPerson()
+        let services = try await catalogue.listPublished(CatalogueFilter(lifeEvent: code)).map(\.document).filter {
+            $0.channels.online != nil && AccessPolicy.decide(context.actor, .useService($0.code, requirement: $0.requirement)) == .allow
+        }
+        return (event, services)
+    }
+
+    /// Every value of a repeated query parameter (`service=a&service=b`), form-decoded.
+    static func values(_ name: String, in query: String) -> [String] {
+        FormBody(parsing: query).values[name] ?? []
+    }
+
+    func renderBundle(_ context: AppRequestContext, event: LifeEvent, services: [ServiceDescription], chosen: [String], answers: [String: RequestAnswers],
+                      errors: [FieldError], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = pages.translator(for: context)
+        let messages = FieldMessages(translate: t, errors: errors)
+        let sections = services.filter { chosen.contains($0.code) }.map { service in
+            BundleFormPage.Section(code: service.code, title: ShownText(service.title, context.language, fallback: service.code),
+                                   questions: Self.questions(service, answers: answers[service.code] ?? RequestAnswers(), messages: messages, language: context.language,
+                                                             prefix: "\(service.code)/"))
+        }
+        let page = BundleFormPage(
+            csrfToken: context.csrfToken, lifeEvent: event.code, heading: ShownText(event.title, context.language, fallback: event.code),
+            choices: services.map { .init(code: $0.code, title: ShownText($0.title, context.language, fallback: $0.code)) },
+            chooseError: messages.message(for: "bundle"), chosen: !sections.isEmpty, sections: sections, errors: messages.summary)
+        return pages.render(page, context: context, path: "/life-events/\(event.code)/apply", status: status)
+    }
+
     /// The published service of the path, if it can be applied for online.
     func applicable(_ context: AppRequestContext) async throws -> ServiceDescription {
         guard let service = try await catalogue.published(try context.parameters.require("code")), !service.retired, service.document.channels.online != nil else {
@@ -368,18 +467,9 @@ struct RequestPagesController: Sendable {
         return account.person
     }
 
-    func ownPerson(_ context: AppRequestContext) throws -> PersonID {
-        guard let id = context.actor.personID else {
-            try context.require(.useOwnAccount)
-            throw AccessDenied(decision: .deny, action: .useOwnAccount)
-        }
-        try context.require(.viewPerson(id, representation: nil))
-        return id
-    }
-
     /// The person's own request named in the path; someone else's answers 404 like a missing one.
     func ownRequest(_ context: AppRequestContext) async throws -> ServiceRequest {
-        let person = try ownPerson(context)
+        let person = try context.ownPerson()
         guard let reference = ReferenceNumber(try context.parameters.require("reference")), let found = try await requests.find(reference: reference),
               found.personID == person else { throw HTTPError(.notFound) }
         return found
@@ -431,9 +521,9 @@ struct RequestPagesController: Sendable {
     // MARK: Forms
 
     /// Answers from a form: one value per field, several for a multi-value list.
-    static func answers(_ form: FormBody, service: ServiceDescription) -> RequestAnswers {
+    static func answers(_ form: FormBody, service: ServiceDescription, prefix: String = "") -> RequestAnswers {
         var values: [String: [String]] = [:]
-        for field in service.fields { values[field.code] = form.values["answers.\(field.code)"] ?? [] }
+        for field in service.fields { values[field.code] = form.values[prefix + "answers.\(field.code)"] ?? [] }
         return RequestAnswers(values)
     }
 
@@ -459,23 +549,28 @@ struct RequestPagesController: Sendable {
         return RequestAnswers(values)
     }
 
+    /// The service's questions as a page shows them; `prefix` tells apart the services of a bundle form.
+    static func questions(_ service: ServiceDescription, answers: RequestAnswers, messages: FieldMessages, language: LanguageCode, prefix: String = "") -> [QuestionView] {
+        service.fields.map { field -> QuestionView in
+            let name = prefix + "answers.\(field.code)", id = "field-" + name.replacingOccurrences(of: ".", with: "-")
+            let error = messages.message(for: name)
+            let hint = field.help.values.isEmpty ? nil : ShownText(field.help, language)
+            let described = [hint == nil ? nil : id + "-hint", error == nil ? nil : id + "-error"].compactMap { $0 }
+            let given = answers[field.code]
+            return QuestionView(
+                name: name, id: id, label: ShownText(field.label, language, fallback: field.code), hint: hint, optional: !field.required,
+                value: given.first ?? "", error: error, describedBy: described.isEmpty ? nil : described.joined(separator: " "),
+                isText: field.datatype == .string, isLong: field.datatype == .text, isNumber: field.datatype == .number, isDate: field.datatype == .datetime,
+                isChoice: field.datatype.isList, isMultiple: field.datatype == .multivaluelist,
+                choices: field.values.map { .init(value: $0.key, label: ShownText($0.name, language, fallback: $0.key), id: "\(id)-\($0.key)", checked: given.contains($0.key)) })
+        }
+    }
+
     func renderForm(_ context: AppRequestContext, service: ServiceDescription, action: String, answers: RequestAnswers, description: String,
                     errors: [FieldError], staff: Bool, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.translator(for: context)
         let messages = FieldMessages(translate: t, errors: errors)
-        let questions = service.fields.map { field -> QuestionView in
-            let name = "answers.\(field.code)", id = "field-answers-\(field.code)"
-            let error = messages.message(for: name)
-            let hint = field.help.values.isEmpty ? nil : ShownText(field.help, context.language)
-            let described = [hint == nil ? nil : id + "-hint", error == nil ? nil : id + "-error"].compactMap { $0 }
-            let given = answers[field.code]
-            return QuestionView(
-                name: name, id: id, label: ShownText(field.label, context.language, fallback: field.code), hint: hint, optional: !field.required,
-                value: given.first ?? "", error: error, describedBy: described.isEmpty ? nil : described.joined(separator: " "),
-                isText: field.datatype == .string, isLong: field.datatype == .text, isNumber: field.datatype == .number, isDate: field.datatype == .datetime,
-                isChoice: field.datatype.isList, isMultiple: field.datatype == .multivaluelist,
-                choices: field.values.map { .init(value: $0.key, label: ShownText($0.name, context.language, fallback: $0.key), id: "\(id)-\($0.key)", checked: given.contains($0.key)) })
-        }
+        let questions = Self.questions(service, answers: answers, messages: messages, language: context.language)
         let channels = staff ? [Channel.phone, .inPerson].map { Option(value: $0.rawValue, label: t("channel.\($0.rawValue)"), id: "channel-\($0.rawValue)") } : []
         let page = RequestFormPage(
             csrfToken: context.csrfToken, action: action, service: ShownText(service.title, context.language, fallback: service.code), serviceCode: service.code,
@@ -535,11 +630,21 @@ struct RequestPagesController: Sendable {
             due: request.status.isPending ? request.dueAt.map { t.format("request.dueText", ["date": formats.date($0)]) } : nil,
             overdue: request.isOverdue(at: now), note: request.statusNote,
             answers: try await answerRows(request, language: context.language), timeline: try await timeline(request, t: t, formats: formats),
+            together: try await together(request, language: context.language),
+            hasTogether: request.bundleID != nil,
             canWrite: !request.status.isFinal && request.status != .draft,
             canWithdraw: RequestWorkflow.available(from: request.status, to: .requester).contains(.withdraw),
             message: FormField(name: "body", label: t("request.messageLabel"), error: messages.message(for: "body")),
             errors: messages.summary, notice: notice.map { t($0) })
         return pages.render(page, context: context, path: "/my/requests/\(request.reference)", status: status)
+    }
+
+    func together(_ request: ServiceRequest, language: LanguageCode) async throws -> [RequestPage.Together] {
+        var rows: [RequestPage.Together] = []
+        for other in try await requests.bundled(with: request) {
+            rows.append(.init(reference: other.reference.description, service: try await serviceTitle(other.serviceCode, language)))
+        }
+        return rows
     }
 
     func renderStaffRequest(_ context: AppRequestContext, _ request: ServiceRequest, errors: [FieldError], notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {

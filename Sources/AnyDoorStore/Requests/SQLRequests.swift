@@ -122,31 +122,62 @@ public struct SQLRequests: Sendable {
     public func open(_ open: OpenRequest, at time: Date) async throws -> ServiceRequest {
         let problems = open.problems()
         guard problems.isEmpty else { throw RequestError.invalid(problems) }
-        let due = open.submit ? open.service.processingTime.flatMap(ISODuration.init).map { $0.added(to: time, in: open.timeZone) } : nil
+        return try await database.transaction { sql in try await create(open, at: time, on: sql) }
+    }
+
+    /// Opens linked requests at several ministries from one submission (a life-event bundle), all or nothing.
+    /// Problems are named `<service code>/answers.<field>`.
+    public func openBundle(lifeEvent: String, person: PersonID, _ opens: [OpenRequest], at time: Date) async throws -> [ServiceRequest] {
+        guard !opens.isEmpty else { throw RequestError.invalid([FieldError(field: "bundle", code: "required", message: "Choose at least one service.")]) }
+        let problems = opens.flatMap { open in open.problems().map { FieldError(field: "\(open.service.code)/\($0.field)", code: $0.code, message: $0.message) } }
+        guard problems.isEmpty else { throw RequestError.invalid(problems) }
+        let bundle = BundleID(rawValue: UUID())
         return try await database.transaction { sql in
-            var reference = ReferenceNumber.random()
-            while try await sql.select().column("id").from("service_requests").where("reference", .equal, reference.description).first() != nil {
-                reference = ReferenceNumber.random()
+            try await sql.insert(into: "request_bundles").columns("id", "life_event", "person_id", "created_at")
+                .values(SQLBind(bundle.description), SQLBind(lifeEvent), SQLBind(person.description), SQLBind(time.timeIntervalSince1970)).run()
+            var created: [ServiceRequest] = []
+            for var open in opens {
+                open.bundleID = bundle
+                created.append(try await create(open, at: time, on: sql))
             }
-            let request = ServiceRequest(
-                id: RequestID(rawValue: UUID()), reference: reference, serviceCode: open.service.code, ministryCode: open.service.ministry,
-                personID: open.personID, clientID: open.clientID, bundleID: open.bundleID, status: open.submit ? .submitted : .draft,
-                language: open.language, openedChannel: open.channel, openedBy: open.actor, answers: open.answers,
-                description: open.description.flatMap { $0.isEmpty ? nil : $0 }, location: open.location.flatMap { $0.isEmpty ? nil : $0 },
-                contact: open.contact.flatMap { $0.isEmpty ? nil : $0 }, dueAt: due, token: open.token, createdAt: time, updatedAt: time, version: 1)
-            try await insert(request, on: sql)
-            let actor = RequestActor(party: open.party, channel: open.channel, name: open.actor, actingFor: open.actingFor)
-            try await appendEvent(RequestEvent(seq: 1, at: time, kind: .opened, to: .draft, channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
-            if open.submit {
-                try await appendEvent(RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
-                                                   channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
-                try await WebhookOutbox.enqueue(type: "request.created", request: request, seq: 2, note: nil, keys: keys, at: time, on: sql)
-                try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
-            }
-            try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
-                                              target: "request:\(request.id)", channel: open.channel, detail: "service:\(open.service.code)"), on: sql)
-            return request
+            return created
         }
+    }
+
+    /// The requests opened together with `request` (its bundle), itself excluded.
+    public func bundled(with request: ServiceRequest) async throws -> [ServiceRequest] {
+        guard let bundle = request.bundleID else { return [] }
+        return try await database.withSQL { sql in
+            try await sql.select().columns(Self.columns).from("service_requests").where("bundle_id", .equal, bundle.description)
+                .where("id", .notEqual, request.id.description).orderBy("created_at").all().map(decode)
+        }
+    }
+
+    func create(_ open: OpenRequest, at time: Date, on sql: any SQLDatabase) async throws -> ServiceRequest {
+        let due = open.submit ? open.service.processingTime.flatMap(ISODuration.init).map { $0.added(to: time, in: open.timeZone) } : nil
+        var reference = ReferenceNumber.random()
+        while try await sql.select().column("id").from("service_requests").where("reference", .equal, reference.description).first() != nil {
+            reference = ReferenceNumber.random()
+        }
+        let request = ServiceRequest(
+            id: RequestID(rawValue: UUID()), reference: reference, serviceCode: open.service.code, ministryCode: open.service.ministry,
+            personID: open.personID, clientID: open.clientID, bundleID: open.bundleID, status: open.submit ? .submitted : .draft,
+            language: open.language, openedChannel: open.channel, openedBy: open.actor, answers: open.answers,
+            description: open.description.flatMap { $0.isEmpty ? nil : $0 }, location: open.location.flatMap { $0.isEmpty ? nil : $0 },
+            contact: open.contact.flatMap { $0.isEmpty ? nil : $0 }, dueAt: due, token: open.token, createdAt: time, updatedAt: time, version: 1)
+        try await insert(request, on: sql)
+        let actor = RequestActor(party: open.party, channel: open.channel, name: open.actor, actingFor: open.actingFor)
+        try await appendEvent(RequestEvent(seq: 1, at: time, kind: .opened, to: .draft, channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
+        if open.submit {
+            try await appendEvent(RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
+                                               channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
+            try await WebhookOutbox.enqueue(type: "request.created", request: request, seq: 2, note: nil, keys: keys, at: time, on: sql)
+            try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
+        }
+        try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
+                                          target: "request:\(request.id)", channel: open.channel,
+                                          detail: "service:\(open.service.code)" + (open.bundleID.map { " bundle:\($0)" } ?? "")), on: sql)
+        return request
     }
 
     /// What a notification about `request` may say: no personal data beyond the reference.

@@ -135,6 +135,7 @@ import Testing
         "POST /staff/webhooks/events/{event}/replay", "POST /staff/webhooks/endpoints/{endpoint}/enable", // RequestPagesTests
         "GET /account/notifications", "POST /account/notifications", "POST /api/v1/notifications/receipts", // NotificationTests
         "GET /account/profile", "POST /account/profile", "POST /api/v1/address-changes/{id}/acknowledge", // ProfileTests
+        "GET /life-events/{code}/apply", "POST /life-events/{code}/apply", // BundleTests
         "POST /account/consents", "POST /account/corrections", "POST /staff/corrections/{id}", // PrivacyRightsTests
         "POST /api/v1/services/{code}/publish", "POST /api/v1/services/{code}/retire", "PUT /api/v1/life-events/{code}", // CatalogueAPITests
         "PUT /api/v1/translations/{lang}", "POST /staff/translations/import", // TranslationPagesTests
