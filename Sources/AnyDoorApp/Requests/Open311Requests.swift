@@ -34,10 +34,10 @@ struct Open311Requests: Sendable {
             guard let format else { return Open311Format.json.error(.notFound, "Use .json or .xml.") }
             if let problem = Open311Controller.jurisdictionProblem(request) { return format.error(.notFound, problem) }
             let caller = try await caller(request)
-            guard let reference = ReferenceNumber(id), let found = try await requests.find(reference: reference), visible(found, to: caller) else {
+            guard let reference = ReferenceNumber(id), let found = try await requests.find(reference: reference), Self.visible(found) else {
                 return format.error(.notFound, "There is no service request '\(id)'.")
             }
-            return format.response(root: "service_requests", .array(item: "request", [try await value(found, full: found.clientID != nil && found.clientID == caller?.id, language: context.language)]))
+            return try await respond([found], caller: caller, format: format, language: context.language)
         }
         router.get("/open311/v2/tokens/{file}") { request, context in
             let (token, format) = Open311Format.split(try context.parameters.require("file"))
@@ -56,9 +56,11 @@ struct Open311Requests: Sendable {
         return try await AdminTokenMiddleware.client(forKey: key, clients: clients)
     }
 
-    /// Open311's public listing shows only requests opened through Open311; a caller sees its own in full.
-    func visible(_ request: ServiceRequest, to caller: SQLAPIClients.Client?) -> Bool {
-        request.clientID != nil
+    /// Open311 shows only requests opened through Open311 (a caller sees its own in full: `isOwn`).
+    static func visible(_ request: ServiceRequest) -> Bool { request.clientID != nil }
+
+    static func isOwn(_ request: ServiceRequest, _ caller: SQLAPIClients.Client?) -> Bool {
+        request.clientID != nil && request.clientID == caller?.id
     }
 
     func create(_ request: Request, format: Open311Format, context: AppRequestContext) async throws -> Response {
@@ -153,7 +155,7 @@ struct Open311Requests: Sendable {
                 wanted.append(reference)
             }
             var found: [ServiceRequest] = []
-            for reference in wanted { if let request = try await requests.find(reference: reference), visible(request, to: caller) { found.append(request) } }
+            for reference in wanted { if let request = try await requests.find(reference: reference), Self.visible(request) { found.append(request) } }
             return try await respond(found, caller: caller, format: format, language: context.language)
         }
         if let code = parameter("service_code") { filter.services = code.split(separator: ",").map(String.init) }
@@ -180,21 +182,22 @@ struct Open311Requests: Sendable {
         filter.createdFrom = start
         filter.createdBefore = end?.addingTimeInterval(0.001)
         if let statusFilter { filter.statuses = RequestStatus.allCases.filter { $0.open311 == statusFilter } }
-        let found = try await requests.list(filter).filter { visible($0, to: caller) }
+        let found = try await requests.list(filter).filter(Self.visible)
         return try await respond(found, caller: caller, format: format, language: context.language)
     }
 
     func respond(_ found: [ServiceRequest], caller: SQLAPIClients.Client?, format: Open311Format, language: LanguageCode) async throws -> Response {
+        // Agency names once per answer, not once per request (a listing holds up to 1000).
+        let agencies = Dictionary(uniqueKeysWithValues: try await ministries.list().map { ($0.code.rawValue, $0.names.resolved(for: language) ?? $0.code.rawValue) })
         var items: [Open311Value] = []
-        for request in found { items.append(try await value(request, full: request.clientID != nil && request.clientID == caller?.id, language: language)) }
+        for request in found { items.append(try await value(request, full: Self.isOwn(request, caller), agencies: agencies, language: language)) }
         return format.response(root: "service_requests", .array(item: "request", items))
     }
 
     /// One request in GeoReport v2 fields. Ids and codes are strings; dates ISO 8601 with a zone.
-    func value(_ request: ServiceRequest, full: Bool, language: LanguageCode) async throws -> Open311Value {
+    func value(_ request: ServiceRequest, full: Bool, agencies: [String: String], language: LanguageCode) async throws -> Open311Value {
         let iso = ISO8601DateFormatter()
         let service = try await catalogue.published(request.serviceCode)
-        let ministry = try await MinistryCode(request.ministryCode).asyncFlatMap { try await ministries.find(code: $0) }
         func optional(_ text: String?) -> Open311Value { text.map(Open311Value.string) ?? .null }
         func number(_ value: Double?) -> Open311Value { value.map(Open311Value.double) ?? .null }
         let location = full ? request.location : nil
@@ -205,7 +208,7 @@ struct Open311Requests: Sendable {
             ("service_name", .string(service?.document.title.resolved(for: language) ?? request.serviceCode)),
             ("service_code", .string(request.serviceCode)),
             ("description", full ? optional(request.description) : .null),
-            ("agency_responsible", .string(ministry?.names.resolved(for: language) ?? request.ministryCode)),
+            ("agency_responsible", .string(agencies[request.ministryCode] ?? request.ministryCode)),
             ("service_notice", .string(service.map { Self.notice($0.document) } ?? "")),
             ("requested_datetime", .string(iso.string(from: request.createdAt))),
             ("updated_datetime", .string(iso.string(from: request.updatedAt))),

@@ -134,12 +134,18 @@ public struct WebhookOutbox: Sendable {
             """).all()
         let targets = try rows.filter { try $0.decode(column: "services", as: String.self).split(separator: ",").contains { $0 == request.serviceCode } }
         guard !targets.isEmpty else { return }
-        let sealed = try keys.seal(try payload(type: type, request: request, seq: seq, note: note, at: time), context: "webhooks.payload")
-        for row in targets {
+        try await insert(type: type, payload: try payload(type: type, request: request, seq: seq, note: note, at: time), subject: request.id.description, seq: seq,
+                         endpoints: try targets.map { try $0.decode(column: "id", as: String.self) }, keys: keys, at: time, on: sql)
+    }
+
+    /// One pending event per endpoint, the payload sealed once.
+    static func insert(type: String, payload: String, subject: String, seq: Int, endpoints: [String], keys: KeyRing, at time: Date, on sql: any SQLDatabase) async throws {
+        let sealed = try keys.seal(payload, context: "webhooks.payload")
+        for endpoint in endpoints {
             try await sql.insert(into: "webhook_outbox")
                 .columns("id", "endpoint_id", "request_id", "request_seq", "event_type", "payload_enc", "state", "attempts", "next_attempt_at", "created_at")
-                .values(SQLBind(newMessageID()), SQLBind(try row.decode(column: "id", as: String.self)), SQLBind(request.id.description), SQLBind(seq),
-                        SQLBind(type), SQLBind(sealed), SQLBind("pending"), SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
+                .values(SQLBind(newMessageID()), SQLBind(endpoint), SQLBind(subject), SQLBind(seq), SQLBind(type), SQLBind(sealed), SQLBind("pending"),
+                        SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
                 .run()
         }
     }
@@ -152,14 +158,7 @@ public struct WebhookOutbox: Sendable {
             WHERE e.enabled = 1 AND c.revoked_at IS NULL AND c.ministry_id = \(bind: ministry)
             """).all().map { try $0.decode(column: "id", as: String.self) }
         guard !endpoints.isEmpty else { return }
-        let sealed = try keys.seal(payload, context: "webhooks.payload")
-        for endpoint in endpoints {
-            try await sql.insert(into: "webhook_outbox")
-                .columns("id", "endpoint_id", "request_id", "request_seq", "event_type", "payload_enc", "state", "attempts", "next_attempt_at", "created_at")
-                .values(SQLBind(newMessageID()), SQLBind(endpoint), SQLBind(subject), SQLBind(1), SQLBind(type), SQLBind(sealed), SQLBind("pending"),
-                        SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
-                .run()
-        }
+        try await insert(type: type, payload: payload, subject: subject, seq: 1, endpoints: endpoints, keys: keys, at: time, on: sql)
     }
 
     /// `msg_` and 24 random base-62 characters (the Standard Webhooks examples' shape).
