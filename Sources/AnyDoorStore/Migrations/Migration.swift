@@ -24,5 +24,6 @@ public enum Migrations {
         CreateRequests(),
         CreateNotificationPreferences(),
         CreateProfiles(),
+        CreateCounter(),
     ]
 }

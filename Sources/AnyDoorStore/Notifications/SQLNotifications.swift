@@ -79,17 +79,39 @@ public struct SQLNotifications: Sendable {
             targets.append(("email", try keys.open(try row.decode(column: "email_enc", as: String.self), context: "people.email")))
         }
         if preferences.sms, let phone = preferences.phone { targets.append(("sms", phone)) }
-        let data = String(decoding: try JSONEncoder().encode(personalisation), as: UTF8.self)
         for (kind, recipient) in targets {
-            let id = UUID().uuidString.lowercased()
-            try await sql.insert(into: "notifications")
-                .columns("id", "request_id", "person_id", "kind", "template", "language", "recipient_enc", "personalisation_enc", "reference", "status",
-                         "attempts", "next_attempt_at", "created_at", "updated_at")
-                .values(SQLBind(id), SQLBind(request.id.description), SQLBind(person.description), SQLBind(kind), SQLBind(template), SQLBind(request.language.rawValue),
-                        SQLBind(try keys.seal(recipient, context: "notifications.recipient")), SQLBind(try keys.seal(data, context: "notifications.personalisation")),
-                        SQLBind(id), SQLBind(NotificationStatus.created.rawValue), SQLBind(0), SQLBind(time.timeIntervalSince1970),
-                        SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
-                .run()
+            try await insert(kind: kind, recipient: recipient, template: template, language: request.language, personalisation: personalisation,
+                             request: request.id.description, person: person, keys: keys, at: time, on: sql)
+        }
+    }
+
+    /// One notification to one recipient, written on `sql` (inside the change's transaction).
+    static func insert(kind: String, recipient: String, template: String, language: LanguageCode, personalisation: [String: String], request: String?,
+                       person: PersonID?, keys: KeyRing, at time: Date, on sql: any SQLDatabase) async throws {
+        let data = String(decoding: try JSONEncoder().encode(personalisation), as: UTF8.self)
+        let id = UUID().uuidString.lowercased()
+        try await sql.insert(into: "notifications")
+            .columns("id", "request_id", "person_id", "kind", "template", "language", "recipient_enc", "personalisation_enc", "reference", "status",
+                     "attempts", "next_attempt_at", "created_at", "updated_at")
+            .values(SQLBind(id), SQLBind(request), SQLBind(person?.description), SQLBind(kind), SQLBind(template), SQLBind(language.rawValue),
+                    SQLBind(try keys.seal(recipient, context: "notifications.recipient")), SQLBind(try keys.seal(data, context: "notifications.personalisation")),
+                    SQLBind(id), SQLBind(NotificationStatus.created.rawValue), SQLBind(0), SQLBind(time.timeIntervalSince1970),
+                    SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
+            .run()
+    }
+
+    /// One notification per channel `person` chose (email, SMS), about something other than a request
+    /// (appointments): `personalisation` carries what the template needs.
+    static func enqueue(_ template: String, person: PersonID, language: LanguageCode, personalisation: [String: String], keys: KeyRing, at time: Date,
+                        on sql: any SQLDatabase) async throws {
+        let preferences = try await preferences(of: person, on: sql, keys: keys)
+        if preferences.email, let row = try await sql.select().column("email_enc").from("people").where("id", .equal, person.description).first() {
+            try await insert(kind: "email", recipient: try keys.open(try row.decode(column: "email_enc", as: String.self), context: "people.email"), template: template,
+                             language: language, personalisation: personalisation, request: nil, person: person, keys: keys, at: time, on: sql)
+        }
+        if preferences.sms, let phone = preferences.phone {
+            try await insert(kind: "sms", recipient: phone, template: template, language: language, personalisation: personalisation, request: nil, person: person,
+                             keys: keys, at: time, on: sql)
         }
     }
 
