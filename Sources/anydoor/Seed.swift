@@ -19,7 +19,7 @@ struct Seed: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let logger = options.logger(configuration)
-        let (outcome, staff) = try await options.withServices(configuration) { services in
+        let (outcome, staff, offices) = try await options.withServices(configuration) { services in
             try await Migrator(database: services.database, logger: logger).migrate { progress($0) }
             let outcome = try await DemoSeeder(ministries: services.ministries, catalogue: services.catalogue).seed { done, total, part in
                 progress("[\(done)/\(total)] \(part)")
@@ -28,8 +28,9 @@ struct Seed: AsyncParsableCommand {
                 progress("[\(done)/\(total)] staff")
             }
             try await services.seedDemoOpen311Client(logger: logger)
-            return (outcome, staff)
+            let offices = try await services.seedDemoOffices { done, total in progress("[\(done)/\(total)] offices") }
+            return (outcome, staff, offices)
         }
-        print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(outcome.services) services published; \(staff) staff accounts created.")
+        print("Demo data: \(outcome.created) ministries created, \(outcome.alreadyPresent) already present; \(outcome.services) services published; \(staff) staff accounts created; \(offices) offices created.")
     }
 }

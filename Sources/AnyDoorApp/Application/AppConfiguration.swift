@@ -26,6 +26,8 @@ public struct AppConfiguration: Sendable {
     /// `_SMS_TEMPLATE`, `_CALLBACK_TOKEN`); unset, notifications go to the local outbox (`/dev/mailbox`).
     public var notify: NotifySettings?
     public var notifyCallbackToken: String?
+    /// How long one call-display event stream stays open before the browser reconnects, in seconds.
+    public var displayStreamSeconds = 600
     /// Whether that demo data includes the demo service catalogue (tests that do not need it turn it off).
     public var seedDemoCatalogue = true
     /// `ANYDOOR_PUBLIC_URL`: the address people reach AnyDoor at, for links in emails.

@@ -50,6 +50,10 @@ public struct AppServices: Sendable {
         }
         if configuration.seedDemoWhenEmpty, configuration.seedDemoCatalogue {
             try await seedDemoOpen311Client(logger: logger)
+            if database.flavour == .sqlite, try await SQLOffices(database: database, keys: keys).list().isEmpty {
+                let offices = try await seedDemoOffices { done, total in if done == total { progress("Loaded \(total) offices") } }
+                logger.info("demo offices loaded", metadata: ["offices": "\(offices)"])
+            }
         }
         if database.flavour == .postgres, let ctype = try await database.postgresCharacterType(), !ctype.uppercased().contains("UTF") {
             logger.warning("catalogue search needs a UTF-8 LC_CTYPE for its trigram index; searches stay correct but slow", metadata: ["lc_ctype": "\(ctype)"])
@@ -58,6 +62,12 @@ public struct AppServices: Sendable {
 }
 
 extension AppServices {
+    /// The demo offices (real BC towns) offering every published service that can be had in person.
+    public func seedDemoOffices(progress: (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        let inPerson = try await catalogue.listPublished().filter { $0.document.channels.inPerson }.map(\.code)
+        return try await SQLOffices(database: database, keys: keys).seedDemo(inPersonServices: inPerson, progress: progress)
+    }
+
     /// The demo Open311 client, registered once the catalogue has services (see `DemoOpen311Client`).
     public func seedDemoOpen311Client(logger: Logger) async throws {
         let file = try await DemoOpen311Client.seed(
@@ -83,6 +93,7 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger, en
         services: [
             DatabaseShutdownService(database: services.database),
             RetentionService(database: services.database, keys: services.keys, environment: environment, logger: logger),
+            AppointmentReminderService(appointments: SQLAppointments(database: services.database, keys: services.keys), logger: logger),
             WebhookDeliveryService(outbox: services.outbox, log: services.messageLog, client: WebhookDeliveryService.httpClient, logger: logger),
             NotificationDispatcher(notifications: services.notifications, catalogue: services.catalogue, catalog: catalog, transport: transport,
                                    baseURL: configuration.linkBase, logger: logger),
@@ -154,6 +165,13 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     ServiceRequirementsController(requirements: SQLServiceRequirements(database: services.database), database: services.database,
                                   audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PrivacyController(identity: identity, ministries: services.ministries, pages: pages).addRoutes(to: router)
+    let counter = CounterStores(database: services.database, keys: services.keys, catalogue: services.catalogue, ministries: services.ministries, pages: pages,
+                                environment: services.environment)
+    OfficesController(stores: counter).addRoutes(to: router)
+    QueueController(stores: counter).addRoutes(to: router)
+    DisplayController(stores: counter, streamSeconds: services.configuration.displayStreamSeconds).addRoutes(to: router)
+    AppointmentsController(stores: counter, identity: identity).addRoutes(to: router)
+    ContactCentreController(stores: counter, identity: identity, requests: services.requests).addRoutes(to: router)
     if let issuer = services.configuration.oidcIssuer, let client = services.configuration.oidcClientID {
         let provider = ProvincialIdentityProvider(
             settings: .init(issuer: issuer, clientID: client, clientSecret: services.configuration.oidcClientSecret,

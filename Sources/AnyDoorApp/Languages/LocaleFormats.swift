@@ -129,3 +129,13 @@ struct LocaleFormats: Sendable {
         }) { (formatter: NumberFormatter) in formatter.string(from: NSNumber(value: value)) ?? String(value) }
     }
 }
+
+extension LocaleFormats {
+    /// Minutes after midnight of an `HH:mm` text (what `<input type="time">` and `datetime-local` send); `nil` if malformed.
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+              (0..<24).contains(hours), (0..<60).contains(minutes) else { return nil }
+        return hours * 60 + minutes
+    }
+}

@@ -17,6 +17,8 @@ struct RenderedNotification: Sendable, Equatable {
     let body: String
     /// Never personal data: the notification's own id.
     let reference: String
+    /// An iCalendar file for an appointment's email (RFC 5545), attached by transports that can.
+    var calendar: String? = nil
 }
 
 /// What a transport says after handing a notification over.
@@ -67,8 +69,17 @@ struct NotifyTransport: NotificationTransport {
         let email_address: String?
         let phone_number: String?
         let template_id: String
-        let personalisation: [String: String]
+        let personalisation: Personalisation
         let reference: String
+    }
+
+    /// Notify's personalisation: the texts, and for an appointment the calendar file, sent the way Notify
+    /// attaches files (`{"file": base64, "filename", "sending_method": "attach"}`).
+    struct Personalisation: Encodable {
+        struct File: Encodable { let file: String; let filename: String; let sending_method: String }
+        let subject: String?
+        let body: String
+        let calendar: File?
     }
 
     struct Answer: Decodable { let id: String }
@@ -77,7 +88,8 @@ struct NotifyTransport: NotificationTransport {
         let email = notification.kind == "email"
         let body = Body(email_address: email ? notification.recipient : nil, phone_number: email ? nil : notification.recipient,
                         template_id: email ? emailTemplate : smsTemplate,
-                        personalisation: email ? ["subject": notification.subject, "body": notification.body] : ["body": notification.body],
+                        personalisation: Personalisation(subject: email ? notification.subject : nil, body: notification.body,
+                                                         calendar: email ? notification.calendar.map { .init(file: Data($0.utf8).base64EncodedString(), filename: "appointment.ics", sending_method: "attach") } : nil),
                         reference: notification.reference)
         do {
             var request = HTTPClientRequest(url: baseURL + "/v2/notifications/" + (email ? "email" : "sms"))
@@ -126,15 +138,32 @@ struct NotificationDispatcher: Service {
 
     func render(_ notification: PendingNotification) async throws -> RenderedNotification {
         let t = Translator(catalog: catalog, language: notification.language)
-        let code = notification.personalisation["service_code"] ?? ""
+        let data = notification.personalisation
+        let code = data["service_code"] ?? ""
         let service = try await catalogue.published(code)?.document.title.resolved(for: notification.language) ?? code
-        let reference = notification.personalisation["reference"] ?? ""
-        let arguments = ["reference": reference, "service": service, "status": t("requestStatus.\(notification.personalisation["status"] ?? "")"),
-                         "link": baseURL + "/my/requests/" + reference]
+        let reference = data["reference"] ?? ""
+        var arguments = ["reference": reference, "service": service, "status": t("requestStatus.\(data["status"] ?? "")"),
+                         "link": baseURL + (data["link"] ?? "/my/requests/" + reference)]
+        for key in ["ticket", "position"] { if let value = data[key] { arguments[key] = value } }
+        if let town = data["office"] { arguments["office"] = t.format("office.name", ["town": town]) }
+        var calendar: String?
+        if let start = data["starts_at"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) {
+            let zone = data["zone"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "America/Vancouver")!
+            arguments["time"] = LocaleFormats(language: notification.language, timeZone: zone).dateTime(start)
+            arguments["calendar"] = baseURL + (data["ics"] ?? "")
+            if notification.kind == "email", let end = data["ends_at"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)), let id = data["appointment_id"] {
+                calendar = ICalendarEvent(uid: "\(id)@anydoor", start: start, end: end, stamp: notification.createdAt,
+                                          summary: t.format("appointment.calendarSummary", ["service": service]), location: arguments["office"] ?? "",
+                                          description: t.format("appointment.calendarDescription", ["code": AppointmentsController.confirmation(AppointmentID(id) ?? AppointmentID(rawValue: UUID()))]),
+                                          cancelled: notification.template == "appointment-cancelled", sequence: Int(data["sequence"] ?? "0") ?? 0).text
+            }
+        }
         let key = "notify.\(notification.template)"
-        return RenderedNotification(id: notification.id, kind: notification.kind, recipient: notification.recipient, template: notification.template,
-                                    language: notification.language, subject: t.format("\(key).subject", arguments),
-                                    body: t.format(notification.kind == "sms" ? "\(key).sms" : "\(key).body", arguments), reference: notification.reference)
+        var rendered = RenderedNotification(id: notification.id, kind: notification.kind, recipient: notification.recipient, template: notification.template,
+                                            language: notification.language, subject: t.format("\(key).subject", arguments),
+                                            body: t.format(notification.kind == "sms" ? "\(key).sms" : "\(key).body", arguments), reference: notification.reference)
+        rendered.calendar = calendar
+        return rendered
     }
 
     @discardableResult

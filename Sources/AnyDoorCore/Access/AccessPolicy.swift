@@ -48,6 +48,14 @@ public enum Action: Sendable, Equatable {
     case decideRequest(ministry: MinistryID)
     /// Serve a person on a request at the counter or by phone: open it for them, record contacts, act for them.
     case serveRequest
+    /// Work an office's queue (check people in, call, serve) and see its dashboard: its counter agents and managers.
+    case workCounter(OfficeID)
+    /// Change an office's closures and rules: its managers (and administrators).
+    case manageOffice(OfficeID)
+    /// The contact centre's console: log calls, verify callers, schedule callbacks, transfer.
+    case serveByPhone
+    /// Book, move or cancel an appointment for a person, and track interpreter requests: front-line staff.
+    case bookForPerson
 }
 
 /// The one place that decides every access. Default deny: an action not granted below is refused.
@@ -120,8 +128,14 @@ public enum AccessPolicy {
             return staffOnly(actor) { $0.holds(.ministryCaseworker) || frontline($0) }
         case .decideRequest(let ministry):
             return staffOnly(actor) { $0.holds(.ministryCaseworker, forMinistry: ministry) }
-        case .serveRequest:
+        case .serveRequest, .bookForPerson:
             return staffOnly(actor, frontline)
+        case .workCounter(let office):
+            return staffOnly(actor) { $0.holds(.counterAgent, forOffice: office) || $0.holds(.officeManager, forOffice: office) }
+        case .manageOffice(let office):
+            return staffOnly(actor) { $0.isAdministrator || $0.holds(.officeManager, forOffice: office) }
+        case .serveByPhone:
+            return staffOnly(actor) { $0.holds(.contactCentreAgent) || $0.holds(.officeManager) }
         case .useOwnAccount:
             switch actor {
             case .person, .staff: return .allow

@@ -25,6 +25,12 @@ public enum Actor: Sendable, Equatable {
         return roles.contains { $0.role == role && ($0.scope == .province || $0.scope == .ministry(ministry)) }
     }
 
+    /// Whether the actor holds `role` at the office (a province-wide role covers every office).
+    public func holds(_ role: StaffRole, forOffice office: OfficeID) -> Bool {
+        guard case .staff(_, let roles) = self else { return false }
+        return roles.contains { $0.role == role && ($0.scope == .province || $0.scope == .office(office)) }
+    }
+
     public var isAdministrator: Bool {
         self == .configuredAdministrator || holds(.administrator)
     }

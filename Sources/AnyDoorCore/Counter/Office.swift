@@ -10,6 +10,8 @@ public struct WeeklyHours: Sendable, Equatable, Codable {
 
     /// Monday to Friday, 8:30 to 16:30: Service BC's usual hours.
     public static let serviceBC = WeeklyHours(days: Dictionary(uniqueKeysWithValues: (2...6).map { ($0, OpeningInterval(opens: 8 * 60 + 30, closes: 16 * 60 + 30)) }))
+    /// Every day, all day: the training centre, where staff practise and demonstrations run at any hour.
+    public static let always = WeeklyHours(days: Dictionary(uniqueKeysWithValues: (1...7).map { ($0, OpeningInterval(opens: 0, closes: 24 * 60)) }))
     /// The Service BC contact centre: Monday to Friday, 7:30 to 17:00.
     public static let contactCentre = WeeklyHours(days: Dictionary(uniqueKeysWithValues: (2...6).map { ($0, OpeningInterval(opens: 7 * 60 + 30, closes: 17 * 60)) }))
 
@@ -56,9 +58,11 @@ public struct Office: Sendable, Equatable, Identifiable {
     public var counters: Int
     /// Languages its staff or its interpreters can serve in, besides English.
     public var interpretedLanguages: [LanguageCode]
+    /// Closed on BC's holidays (every public office; the training centre is not).
+    public var observesHolidays: Bool
 
     public init(id: OfficeID, code: String, town: String, placeID: Int? = nil, latitude: Double, longitude: Double,
-                timeZone: TimeZone, hours: WeeklyHours = .serviceBC, counters: Int, interpretedLanguages: [LanguageCode] = []) {
+                timeZone: TimeZone, hours: WeeklyHours = .serviceBC, counters: Int, interpretedLanguages: [LanguageCode] = [], observesHolidays: Bool = true) {
         self.id = id
         self.code = code
         self.town = town
@@ -69,11 +73,12 @@ public struct Office: Sendable, Equatable, Identifiable {
         self.hours = hours
         self.counters = counters
         self.interpretedLanguages = interpretedLanguages
+        self.observesHolidays = observesHolidays
     }
 
     /// Why the office is closed on `date`, or `nil` when it opens that day.
     public func closedReason(on date: LocalDate, closures: [OfficeClosure]) -> ClosedReason? {
-        if let holiday = BCHolidays.closure(on: date) { return .holiday(holiday.key) }
+        if observesHolidays, let holiday = BCHolidays.closure(on: date) { return .holiday(holiday.key) }
         if let closure = closures.first(where: { $0.date == date }) { return .closure(closure.reason) }
         if hours.days[date.weekday] == nil { return .weekly }
         return nil

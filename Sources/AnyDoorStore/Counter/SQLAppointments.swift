@@ -192,7 +192,7 @@ public struct SQLAppointments: Sendable {
                         at: now, actor: actor, action: old == nil ? "appointment.booked" : "appointment.rescheduled", target: "person:\(request.person)",
                         channel: request.channel, detail: "appointment:\(id) office:\(office.code)"), on: sql)
                     try await SQLNotifications.enqueue(old == nil ? "appointment-booked" : "appointment-changed", person: request.person, language: request.language,
-                                                       personalisation: Self.personalisation(id: id, office: office, service: request.service, start: slot.start),
+                                                       personalisation: Self.personalisation(id: id, office: office, service: request.service, start: slot.start, end: slot.end, sequence: sequence),
                                                        keys: keys, at: now, on: sql)
                     return try await select(sql).where("id", .equal, id.description).first().map(decode)!
                 }
@@ -203,8 +203,9 @@ public struct SQLAppointments: Sendable {
         throw AppointmentError.refused(.full)
     }
 
-    static func personalisation(id: AppointmentID, office: Office, service: String, start: Date) -> [String: String] {
-        ["service_code": service, "office": office.town, "starts_at": String(Int(start.timeIntervalSince1970)), "zone": office.timeZone.identifier,
+    static func personalisation(id: AppointmentID, office: Office, service: String, start: Date, end: Date, sequence: Int) -> [String: String] {
+        ["service_code": service, "office": office.town, "starts_at": String(Int(start.timeIntervalSince1970)), "ends_at": String(Int(end.timeIntervalSince1970)),
+         "zone": office.timeZone.identifier, "appointment_id": id.description, "sequence": String(sequence),
          "link": "/my/appointments/\(id)", "ics": "/my/appointments/\(id).ics"]
     }
 
@@ -225,7 +226,8 @@ public struct SQLAppointments: Sendable {
                                                                                      channel: channel, detail: "appointment:\(id)"), on: sql)
             if let office = try await sql.select().columns(SQLOffices.columns.map { SQLIdentifier($0) }).from("offices").where("id", .equal, appointment.office.description).first() {
                 try await SQLNotifications.enqueue("appointment-cancelled", person: appointment.person, language: appointment.language,
-                                                   personalisation: Self.personalisation(id: id, office: try SQLOffices.decode(office).office, service: appointment.service, start: appointment.start),
+                                                   personalisation: Self.personalisation(id: id, office: try SQLOffices.decode(office).office, service: appointment.service, start: appointment.start,
+                                                                                         end: appointment.end, sequence: appointment.sequence + 1),
                                                    keys: keys, at: now, on: sql)
             }
             var cancelled = appointment
@@ -261,7 +263,7 @@ public struct SQLAppointments: Sendable {
                 guard let row = try await sql.select().columns(SQLOffices.columns.map { SQLIdentifier($0) }).from("offices").where("id", .equal, appointment.office.description).first() else { continue }
                 try await SQLNotifications.enqueue("appointment-reminder", person: appointment.person, language: appointment.language,
                                                    personalisation: Self.personalisation(id: appointment.id, office: try SQLOffices.decode(row).office, service: appointment.service,
-                                                                                         start: appointment.start),
+                                                                                         start: appointment.start, end: appointment.end, sequence: appointment.sequence),
                                                    keys: keys, at: now, on: sql)
             }
             return due.count

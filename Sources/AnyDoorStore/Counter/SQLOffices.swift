@@ -27,7 +27,7 @@ public struct SQLOffices: Sendable {
         self.keys = keys
     }
 
-    static let columns = ["id", "code", "town", "place_id", "latitude", "longitude", "time_zone", "hours_json", "counters", "languages", "rules_json", "come_in_at"]
+    static let columns = ["id", "code", "town", "place_id", "latitude", "longitude", "time_zone", "hours_json", "counters", "languages", "rules_json", "come_in_at", "holidays"]
 
     static func decode(_ row: any SQLRow) throws -> OfficeRecord {
         let decoder = JSONDecoder()
@@ -38,7 +38,8 @@ public struct SQLOffices: Sendable {
             timeZone: TimeZone(identifier: try row.decode(column: "time_zone", as: String.self)) ?? TimeZone(identifier: "America/Vancouver")!,
             hours: try decoder.decode(WeeklyHours.self, from: Data(try row.decode(column: "hours_json", as: String.self).utf8)),
             counters: try row.decode(column: "counters", as: Int.self),
-            interpretedLanguages: try row.decode(column: "languages", as: String.self).split(separator: " ").compactMap { LanguageCode(rawValue: String($0)) })
+            interpretedLanguages: try row.decode(column: "languages", as: String.self).split(separator: " ").compactMap { LanguageCode(rawValue: String($0)) },
+            observesHolidays: try row.decode(column: "holidays", as: Int.self) != 0)
         return OfficeRecord(office: office, rules: try decoder.decode(AppointmentRules.self, from: Data(try row.decode(column: "rules_json", as: String.self).utf8)),
                             comeInAt: try row.decode(column: "come_in_at", as: Int.self))
     }
@@ -67,7 +68,7 @@ public struct SQLOffices: Sendable {
                 .values(SQLBind(office.id.description), SQLBind(office.code), SQLBind(office.town), SQLBind(office.placeID), SQLBind(office.latitude), SQLBind(office.longitude),
                         SQLBind(office.timeZone.identifier), SQLBind(String(decoding: try encoder.encode(office.hours), as: UTF8.self)), SQLBind(office.counters),
                         SQLBind(office.interpretedLanguages.map(\.rawValue).joined(separator: " ")), SQLBind(String(decoding: try encoder.encode(rules), as: UTF8.self)),
-                        SQLBind(comeInAt))
+                        SQLBind(comeInAt), SQLBind(office.observesHolidays ? 1 : 0))
                 .run()
         }
     }
@@ -135,6 +136,9 @@ public struct SQLOffices: Sendable {
 
     // MARK: Demo offices
 
+    /// The training centre's code: not a public office.
+    public static let trainingCode = "TRN"
+
     /// Loads the 65 demo offices (Resources/DemoData/offices.csv, real towns from the Community Information Tool)
     /// with the in-person services of the catalogue; returns how many were created.
     public func seedDemo(inPersonServices: [String], progress: (Int, Int) -> Void = { _, _ in }) async throws -> Int {
@@ -151,6 +155,15 @@ public struct SQLOffices: Sendable {
                                 timeZone: zone, counters: counters, interpretedLanguages: row[7].split(separator: " ").compactMap { LanguageCode(rawValue: String($0)) })
             try await create(office, rules: AppointmentRules(slotMinutes: [:], defaultSlotMinutes: 15, seats: max(1, counters / 2), reservedSeats: counters >= 6 ? 1 : 0))
             try await offer(inPersonServices, at: office.id)
+            created += 1
+        }
+        if !existing.contains(Self.trainingCode) {
+            // Open every hour of every day, so the queue and appointments can be tried (and the browser journeys run) at any time.
+            let training = Office(id: OfficeID(rawValue: UUID()), code: Self.trainingCode, town: "Victoria (training centre)", latitude: 48.4334, longitude: -123.3617,
+                                  timeZone: TimeZone(identifier: "America/Vancouver")!, hours: .always, counters: 4,
+                                  interpretedLanguages: [.punjabi, .chineseTraditional, .chineseSimplified, .french], observesHolidays: false)
+            try await create(training, rules: AppointmentRules(leadTimeMinutes: 0, defaultSlotMinutes: 15, perPersonPerDay: 3, seats: 2, reservedSeats: 0), comeInAt: 3)
+            try await offer(inPersonServices, at: training.id)
             created += 1
         }
         return created

@@ -22,6 +22,7 @@ struct CreateCounter: Migration {
             .column("languages", type: .text, .notNull)
             .column("rules_json", type: .text, .notNull)
             .column("come_in_at", type: .int, .notNull)
+            .column("holidays", type: .int, .notNull)
             .run()
         try await sql.create(table: "office_closures")
             .column("office_id", type: .text, .notNull)

@@ -114,6 +114,23 @@ import Testing
         Rule(method: .get, path: "/staff/catalogue/{code}", allowed: { [.adminToken, .staff(.serviceOwner), .staff(.catalogueSteward)].contains($0) }),
         Rule(method: .get, path: "/staff/catalogue/{code}/edit", allowed: { [.adminToken, .staff(.serviceOwner)].contains($0) }),
         Rule(method: .get, path: "/staff/catalogue/{code}/diff", allowed: { [.adminToken, .staff(.serviceOwner), .staff(.catalogueSteward)].contains($0) }),
+        // Counter and contact centre: offices are public; queue work by counter agents and managers; the console by the contact centre.
+        Rule(method: .get, path: "/offices", allowed: everyone),
+        Rule(method: .get, path: "/offices/{office}", allowed: everyone),
+        Rule(method: .get, path: "/offices/{office}/check-in", allowed: everyone),
+        Rule(method: .get, path: "/offices/{office}/display", allowed: everyone),
+        Rule(method: .get, path: "/api/v1/offices", allowed: everyone),
+        Rule(method: .get, path: "/api/v1/offices/{office}", allowed: everyone),
+        Rule(method: .get, path: "/offices/{office}/appointments/new", allowed: { $0 == .personTwoFactors }),
+        Rule(method: .get, path: "/my/appointments", allowed: { $0 == .personTwoFactors }),
+        Rule(method: .get, path: "/staff/offices", allowed: { [.staff(.counterAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/offices/{office}/queue", allowed: { [.staff(.counterAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/offices/{office}/dashboard", allowed: { [.staff(.counterAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/contact", allowed: { [.staff(.contactCentreAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/contact/new", allowed: { [.staff(.contactCentreAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/contact/people/{person}", allowed: { [.staff(.contactCentreAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/people/{person}/appointments/new", allowed: { [.staff(.counterAgent), .staff(.contactCentreAgent), .staff(.officeManager)].contains($0) }),
+        Rule(method: .get, path: "/staff/interpreters", allowed: { [.staff(.counterAgent), .staff(.contactCentreAgent), .staff(.officeManager)].contains($0) }),
     ]
 
     /// Routes outside the matrix, each with the reason and the test that covers it.
@@ -141,6 +158,12 @@ import Testing
         "PUT /api/v1/translations/{lang}", "POST /staff/translations/import", // TranslationPagesTests
         "POST /staff/catalogue/new", "POST /staff/catalogue/{code}/edit", "POST /staff/catalogue/{code}/submit", // CatalogueStaffPagesTests
         "POST /staff/catalogue/{code}/send-back", "POST /staff/catalogue/{code}/publish", "POST /staff/catalogue/{code}/retire", // CatalogueStaffPagesTests
+        "GET /offices/{office}/display/events", "GET /queue/{token}", "GET /queue/{token}/status", "POST /queue/{token}/leave", // CounterPagesTests (stream, token routes)
+        "POST /offices/{office}/check-in", "POST /staff/offices/{office}/sit", "POST /staff/offices/{office}/call-next", // CounterPagesTests
+        "POST /staff/offices/{office}/tickets/{ticket}/{step}", "POST /staff/offices/{office}/check-in", // CounterPagesTests
+        "POST /offices/{office}/appointments", "GET /my/appointments/{id}", "POST /my/appointments/{id}/cancel", "POST /my/appointments/{id}/check-in", // CounterPagesTests
+        "POST /staff/people/{id}/appointments", "POST /staff/contact/find", "POST /staff/contact/log", "POST /staff/contact/people/{id}/log", // CounterPagesTests
+        "POST /staff/contact/people/{id}/verify", "POST /staff/contact/callbacks/{id}/done", "POST /staff/interpreters/{id}/{status}", // CounterPagesTests
         "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
     ]
 
@@ -199,7 +222,8 @@ import Testing
                     .replacingOccurrences(of: "{id}", with: ministryID).replacingOccurrences(of: "{code}", with: "register-birth")
                     .replacingOccurrences(of: "{event}", with: "having-a-baby").replacingOccurrences(of: "{ministry}", with: "HLTH")
                     .replacingOccurrences(of: "{version}", with: "1").replacingOccurrences(of: "{lang}", with: "fa").replacingOccurrences(of: "{file}", with: "services.json")
-                    .replacingOccurrences(of: "{person}", with: personID + "?purpose=privacy-review")
+                    .replacingOccurrences(of: "{person}/", with: personID + "/").replacingOccurrences(of: "{person}", with: personID + "?purpose=privacy-review")
+                    .replacingOccurrences(of: "{office}", with: "TRN")
                 for caller in Caller.all {
                     let status: HTTPResponse.Status
                     let location: String?

@@ -1,5 +1,6 @@
 @testable import AnyDoorApp
 import AnyDoorCore
+import AnyDoorStore
 import Foundation
 import Testing
 
@@ -47,6 +48,20 @@ import Testing
         for template in ["submitted", "status-changed", "message-added", "information-requested"] { // SQLRequests' notifications
             ["subject", "body", "sms"].forEach { keys.insert("notify.\(template).\($0)") }
         }
+        // The counter and the contact centre.
+        for template in ["appointment-booked", "appointment-changed", "appointment-cancelled", "appointment-reminder", "come-in"] { // SQLAppointments, SQLQueue
+            ["subject", "body", "sms"].forEach { keys.insert("notify.\(template).\($0)") }
+        }
+        BCHolidays.holidays(in: 2030).forEach { keys.insert("holiday.\($0.key)") }
+        (1...7).forEach { keys.insert("weekday.\($0)") }
+        PriorityReason.allCases.forEach { keys.insert("priority.\($0.rawValue)") }
+        TicketStatus.allCases.forEach { keys.insert("ticketStatus.\($0.rawValue)") }
+        [Appointment.Status.booked, .cancelled, .checkedIn, .attended, .noShow].forEach { keys.insert("appointmentStatus.\($0.rawValue)") }
+        CallOutcome.allCases.forEach { keys.insert("callOutcome.\($0.rawValue)") }
+        InterpreterStatus.allCases.forEach { keys.insert("interpreterStatus.\($0.rawValue)") }
+        CallerVerification.Question.allCases.forEach { keys.insert("contact.question.\($0.rawValue)") }
+        ContactCentreController.reasons.forEach { keys.insert("contact.reason.\($0)") }
+        ["ticket", "appointment", "contact"].forEach { keys.insert("interpreters.source.\($0)") } // interpreter request sources
         for template in ["verifyEmail", "alreadyRegistered", "resetPassword", "passwordChanged"] {
             keys.insert("email.\(template).subject"); keys.insert("email.\(template).body")
         }

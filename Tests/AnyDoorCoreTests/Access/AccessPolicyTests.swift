@@ -93,4 +93,24 @@ import Testing
         #expect(lifetime.verdict(createdAt: start, lastSeenAt: start.addingTimeInterval(12 * 3600 - 1), revokedAt: nil, now: start.addingTimeInterval(12 * 3600)) == .absoluteExpired)
         #expect(lifetime.verdict(createdAt: start, lastSeenAt: start, revokedAt: start, now: start.addingTimeInterval(1)) == .revoked)
     }
+
+    @Test func counterWorkIsScopedToTheOffice() {
+        let kamloops = OfficeID(rawValue: UUID()), surrey = OfficeID(rawValue: UUID())
+        let atKamloops = Actor.staff(StaffID(rawValue: UUID()), roles: [RoleAssignment(.counterAgent, scope: .office(kamloops))])
+        let managerEverywhere = Actor.staff(StaffID(rawValue: UUID()), roles: [RoleAssignment(.officeManager)])
+        let caseworker = Actor.staff(StaffID(rawValue: UUID()), roles: [RoleAssignment(.ministryCaseworker)])
+        let contact = Actor.staff(StaffID(rawValue: UUID()), roles: [RoleAssignment(.contactCentreAgent)])
+        #expect(AccessPolicy.decide(atKamloops, .workCounter(kamloops)) == .allow)
+        #expect(AccessPolicy.decide(atKamloops, .workCounter(surrey)) == .deny)
+        #expect(AccessPolicy.decide(atKamloops, .manageOffice(kamloops)) == .deny)
+        #expect(AccessPolicy.decide(managerEverywhere, .workCounter(surrey)) == .allow)
+        #expect(AccessPolicy.decide(managerEverywhere, .manageOffice(surrey)) == .allow)
+        #expect(AccessPolicy.decide(caseworker, .workCounter(kamloops)) == .deny)
+        #expect(AccessPolicy.decide(.anonymous, .workCounter(kamloops)) == .authenticate)
+        #expect(AccessPolicy.decide(contact, .serveByPhone) == .allow)
+        #expect(AccessPolicy.decide(atKamloops, .serveByPhone) == .deny)
+        #expect(AccessPolicy.decide(contact, .bookForPerson) == .allow)
+        #expect(AccessPolicy.decide(caseworker, .bookForPerson) == .deny)
+        #expect(AccessPolicy.decide(.person(PersonID(rawValue: UUID()), authentication: .multiFactor, assurance: .verified), .bookForPerson) == .deny)
+    }
 }
