@@ -153,7 +153,9 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     AccountController(identity: identity, pages: pages).addRoutes(to: router)
     APIClientsController(clients: SQLAPIClients(database: services.database), ministries: services.ministries, database: services.database,
                          audit: identity.audit, environment: services.environment).addRoutes(to: router)
-    PeopleController(identity: identity, pages: pages, requests: services.requests).addRoutes(to: router)
+    let counter = CounterStores(database: services.database, keys: services.keys, catalogue: services.catalogue, ministries: services.ministries, pages: pages,
+                                environment: services.environment)
+    PeopleController(identity: identity, pages: pages, requests: services.requests, counter: counter).addRoutes(to: router)
     ProfileController(profiles: SQLProfiles(database: services.database, keys: services.keys), ministries: services.ministries,
                       clients: SQLAPIClients(database: services.database), pages: pages, environment: services.environment).addRoutes(to: router)
     NotificationsController(notifications: services.notifications, pages: pages, environment: services.environment,
@@ -165,8 +167,6 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
     ServiceRequirementsController(requirements: SQLServiceRequirements(database: services.database), database: services.database,
                                   audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PrivacyController(identity: identity, ministries: services.ministries, pages: pages).addRoutes(to: router)
-    let counter = CounterStores(database: services.database, keys: services.keys, catalogue: services.catalogue, ministries: services.ministries, pages: pages,
-                                environment: services.environment)
     OfficesController(stores: counter).addRoutes(to: router)
     QueueController(stores: counter).addRoutes(to: router)
     DisplayController(stores: counter, streamSeconds: services.configuration.displayStreamSeconds).addRoutes(to: router)

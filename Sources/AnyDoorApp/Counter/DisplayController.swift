@@ -27,6 +27,12 @@ struct DashboardPage: PageModel {
     let waitChart: String
     let arrivals: [Tile]
     let byService: [Tile]
+    let canManage: Bool
+    let csrfToken: String
+    let closeDate: FormField
+    let closeReason: FormField
+    let notice: String?
+    let errors: ErrorSummary
 
     struct Tile: Sendable {
         let label: String
@@ -91,6 +97,28 @@ struct DisplayController: Sendable {
             try context.require(.workCounter(office.office.id))
             return try await dashboard(context, office: office)
         }
+        router.post("/staff/offices/{office}/closures") { request, context in
+            let office = try await stores.office(context)
+            try context.require(.manageOffice(office.office.id))
+            let form = try await FormBody.read(request)
+            let t = stores.pages.translator(for: context)
+            guard let day = LocalDate(form["date"]) else {
+                return try await dashboard(context, office: office, form: form, errors: [FieldError(field: "date", code: "notADate", message: "Enter a date.")], status: .unprocessableContent)
+            }
+            if day < LocalDate(stores.now, in: office.office.timeZone) {
+                return try await dashboard(context, office: office, form: form, errors: [FieldError(field: "date", code: "inPast", message: "Choose today or a later day.")], status: .unprocessableContent)
+            }
+            do {
+                try await stores.offices.addClosure(OfficeClosure(date: day, reason: form["closeReason"]), office: office.office.id, actor: context.actor.auditName, at: stores.now)
+            } catch let error as ValidationError {
+                // The form's field is `closeReason` (its messages differ from other forms' `reason`).
+                return try await dashboard(context, office: office, form: form, errors: error.errors.map { $0.field == "reason" ? $0.withField("closeReason") : $0 },
+                                           status: .unprocessableContent)
+            }
+            let cancelled = try await stores.appointments.cancelAll(office: office, day: day, actor: context.actor.auditName, now: stores.now)
+            let formats = stores.formats(context, office.office)
+            return try await dashboard(context, office: office, notice: t.format("dashboard.closed", ["date": formats.date(day.at(minutes: 720, in: office.office.timeZone)), "count": String(cancelled)]))
+        }
         router.get("/staff/offices") { _, context in
             guard context.actor.holds(.counterAgent) || context.actor.holds(.officeManager) else { try context.require(.workCounter(OfficeID(rawValue: UUID()))); throw HTTPError(.forbidden) }
             let t = stores.pages.translator(for: context)
@@ -121,8 +149,10 @@ struct DisplayController: Sendable {
         return (Array(calls), open.filter { $0.status == .waiting }.count)
     }
 
-    func dashboard(_ context: AppRequestContext, office: OfficeRecord) async throws -> Response {
+    func dashboard(_ context: AppRequestContext, office: OfficeRecord, form: FormBody? = nil, notice: String? = nil, errors: [FieldError] = [],
+                   status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = stores.pages.translator(for: context)
+        let messages = FieldMessages(translate: t, errors: errors)
         let formats = stores.formats(context, office.office)
         let now = stores.now
         let today = try await stores.queue.tickets(at: office.office.id, day: LocalDate(now, in: office.office.timeZone))
@@ -164,8 +194,12 @@ struct DisplayController: Sendable {
             waitChart: BarChart.columns(waitByHour, title: t("dashboard.waitChart"), description: t("dashboard.waitChartDescription"), id: "chart-wait",
                                         format: { formats.number(Int($0.rounded())) }),
             arrivals: arrivals.map { .init(label: $0.label, value: formats.number(Int($0.value))) },
-            byService: byService.map { .init(label: $0.label, value: formats.number(Int($0.value))) })
-        return stores.pages.render(page, context: context, path: "/staff/offices/\(office.office.code)/dashboard")
+            byService: byService.map { .init(label: $0.label, value: formats.number(Int($0.value))) },
+            canManage: AccessPolicy.decide(context.actor, .manageOffice(office.office.id)) == .allow, csrfToken: context.csrfToken,
+            closeDate: FormField(name: "date", label: t("dashboard.closeDate"), type: "date", value: form?["date"] ?? "", error: messages.message(for: "date")),
+            closeReason: FormField(name: "closeReason", label: t("dashboard.closeReason"), value: form?["closeReason"] ?? "", error: messages.message(for: "closeReason")),
+            notice: notice, errors: messages.summary)
+        return stores.pages.render(page, context: context, path: "/staff/offices/\(office.office.code)/dashboard", status: status)
     }
 }
 

@@ -147,10 +147,17 @@ struct QueueController: Sendable {
         }
 
         // Staff.
-        router.get("/staff/offices/{office}/queue") { _, context in
+        router.get("/staff/offices/{office}/queue") { request, context in
             let office = try await stores.office(context)
             try context.require(.workCounter(office.office.id))
-            return try await renderQueue(context, office: office, notice: nil, errors: [])
+            let t = stores.pages.translator(for: context)
+            var notice: String?
+            if let called = request.uri.queryParameters["called"] {
+                if called == "none" { notice = t("queue.nobodyForYou") } else if let id = TicketID(String(called)), let ticket = try await stores.queue.ticket(id), ticket.office == office.office.id {
+                    notice = t.format("queue.calledNotice", ["ticket": ticket.label])
+                }
+            }
+            return try await renderQueue(context, office: office, notice: notice, errors: [])
         }
         router.post("/staff/offices/{office}/sit") { request, context in
             let (office, staff) = try await staffAt(context)
@@ -166,10 +173,10 @@ struct QueueController: Sendable {
         }
         router.post("/staff/offices/{office}/call-next") { _, context in
             let (office, staff) = try await staffAt(context)
-            let t = stores.pages.translator(for: context)
             do {
                 let called = try await stores.queue.callNext(office: office, staff: staff, actor: context.actor.auditName, at: stores.now)
-                return try await renderQueue(context, office: office, notice: called.map { t.format("queue.calledNotice", ["ticket": $0.label]) } ?? t("queue.nobodyForYou"), errors: [])
+                // Post, redirect, get: a reload never calls someone else. The ticket's id is not personal.
+                return Response.redirect(to: "/staff/offices/\(office.office.code)/queue?called=\(called?.id.description ?? "none")", type: .normal)
             } catch let error as QueueError {
                 return try await renderQueue(context, office: office, notice: nil, errors: Self.fieldErrors(error), status: Self.status(error))
             }

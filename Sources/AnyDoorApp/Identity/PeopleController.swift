@@ -9,6 +9,7 @@ struct PeopleController: Sendable {
     let identity: IdentityService
     let pages: PageRenderer
     var requests: SQLRequests? = nil
+    var counter: CounterStores? = nil
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/staff/people") { _, context in
@@ -110,6 +111,20 @@ struct PeopleController: Sendable {
         page.requests = try await requests?.list(person: id).map {
             Option(value: $0.reference.description, label: t("requestStatus.\($0.status.rawValue)"), id: "request-\($0.reference)")
         } ?? []
+        if let counter {
+            var history: [(Date, String)] = []
+            let offices = Dictionary(uniqueKeysWithValues: try await counter.offices.list().map { ($0.office.id, $0.office) })
+            for ticket in try await counter.queue.tickets(of: id) {
+                history.append((ticket.checkedInAt, "\(t("personRecord.visit")) · \(offices[ticket.office]?.name(t) ?? "") · \(ticket.label) · \(t("ticketStatus.\(ticket.status.rawValue)"))"))
+            }
+            for appointment in try await counter.appointments.appointments(of: id) {
+                history.append((appointment.start, "\(t("personRecord.appointment")) · \(offices[appointment.office]?.name(t) ?? "") · \(try await counter.title(appointment.service, context.language).text) · \(t("appointmentStatus.\(appointment.status.rawValue)"))"))
+            }
+            for contact in try await counter.contactCentre.contacts(of: id) {
+                history.append((contact.startedAt, "\(t("personRecord.call")) · \(t("contact.reason.\(contact.reason)")) · \(t("callOutcome.\(contact.outcome.rawValue)"))"))
+            }
+            page.counterHistory = history.sorted { $0.0 > $1.0 }.map { PersonRecordPage.Row(when: formats.dateTime($0.0), what: $0.1) }
+        }
         return pages.render(page, context: context, path: "/staff/people/\(id)", status: status)
     }
 }

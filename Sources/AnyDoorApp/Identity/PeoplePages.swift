@@ -45,6 +45,8 @@ struct PersonRecordPage: PageModel {
     /// The person's requests: reference and status.
     var requests: [Option] = []
     var canOpenRequest = false
+    /// Visits, appointments and phone contacts, newest first.
+    var counterHistory: [Row] = []
 
     struct Row: Sendable {
         let when: String

@@ -58,7 +58,7 @@ public struct QueueSimulation: Sendable {
     /// Average arrivals per minute over the day.
     public var arrivalsPerMinute: Double
 
-    public init(seed: UInt64 = 2026, counters: Int = 4, arrivalsPerMinute: Double = 0.42) {
+    public init(seed: UInt64 = 2026, counters: Int = 4, arrivalsPerMinute: Double = 0.34) {
         self.seed = seed
         self.counters = counters
         self.arrivalsPerMinute = arrivalsPerMinute

@@ -237,6 +237,14 @@ public struct SQLAppointments: Sendable {
         }
     }
 
+    /// Cancels every booked appointment of an office on a day it closes (each person is told); returns how many.
+    public func cancelAll(office: OfficeRecord, day: LocalDate, actor: String, now: Date) async throws -> Int {
+        let booked = try await appointments(at: office.office.id, from: day.at(minutes: 0, in: office.office.timeZone),
+                                            to: day.adding(days: 1).at(minutes: 0, in: office.office.timeZone)).filter { $0.status == .booked }
+        for appointment in booked { _ = try await cancel(appointment.id, person: nil, actor: actor, channel: .inPerson, now: now) }
+        return booked.count
+    }
+
     /// Checks the person in for their appointment: a ticket with the appointment prefix, called ahead of walk-ins once due.
     public func checkIn(_ id: AppointmentID, office: OfficeRecord, closures: [OfficeClosure], queue: SQLQueue, actor: String, channel: Channel, now: Date) async throws -> Ticket {
         guard let appointment = try await find(id), appointment.office == office.office.id else { throw AppointmentError.notFound }

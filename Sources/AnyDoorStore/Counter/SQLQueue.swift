@@ -159,8 +159,10 @@ public struct SQLQueue: Sendable {
         for _ in 0..<8 {
             do {
                 return try await database.transaction { sql in
+                    // A range on the (office, day, label) unique index: "K-" <= label < "K." ("." follows "-").
                     let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tickets")
-                        .where("office_id", .equal, office.id.description).where("day", .equal, day).where("label", .like, labelPrefix + "-%")
+                        .where("office_id", .equal, office.id.description).where("day", .equal, day)
+                        .where("label", .greaterThanOrEqual, labelPrefix + "-").where("label", .lessThan, labelPrefix + ".")
                         .first()?.decode(column: "n", as: Int.self) ?? 0
                     let id = TicketID(rawValue: UUID())
                     let label = TicketLabel.make(prefix: labelPrefix, number: count + 1)
@@ -183,7 +185,10 @@ public struct SQLQueue: Sendable {
                                                                       office: office.id, neededAt: time, at: time, on: sql)
                     }
                     try await comeInMessages(office: record, at: time, on: sql)
-                    return try await select(sql).where("id", .equal, id.description).first().map(Self.decode)!
+                    return Ticket(id: id, office: office.id, day: day, label: label, service: request.service, language: request.language,
+                                  interpreterNeeded: request.interpreterNeeded, priority: request.priority, personID: request.person, appointmentID: request.appointment,
+                                  appointmentAt: request.appointmentAt, status: .waiting, counter: nil, forCounter: nil, staffID: nil, token: token, channel: request.channel,
+                                  checkedInAt: time, calledAt: nil, servingSince: nil, closedAt: nil, hasPhone: sealedPhone != nil)
                 }
             } catch where database.flavour.isUniqueViolation(error) {
                 continue
@@ -214,6 +219,30 @@ public struct SQLQueue: Sendable {
         try await database.withSQL { sql in
             try await select(sql).where("office_id", .equal, office.description)
                 .where("status", .in, [TicketStatus.waiting, .called, .serving, .held].map(\.rawValue)).orderBy("checked_in_at").all().map(Self.decode)
+        }
+    }
+
+    /// The waiting line as the call-next rule needs it (only the columns it reads).
+    func waitingEntries(at office: OfficeID) async throws -> [QueueEntry] {
+        try await database.withSQL { sql in
+            try await sql.select().columns("id", "service_code", "language", "interpreter", "priority", "checked_in_at", "appointment_at", "for_counter").from("tickets")
+                .where("office_id", .equal, office.description).where("status", .equal, TicketStatus.waiting.rawValue).all().map { row in
+                    QueueEntry(id: TicketID(try row.decode(column: "id", as: String.self))!, service: try row.decode(column: "service_code", as: String.self),
+                               language: LanguageCode(rawValue: try row.decode(column: "language", as: String.self)) ?? .base,
+                               interpreterNeeded: try row.decode(column: "interpreter", as: Int.self) != 0,
+                               priority: try row.decode(column: "priority", as: String?.self).flatMap(PriorityReason.init(rawValue:)),
+                               checkedInAt: Date(timeIntervalSince1970: try row.decode(column: "checked_in_at", as: Double.self)),
+                               appointmentAt: try row.decode(column: "appointment_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+                               forCounter: try row.decode(column: "for_counter", as: Int?.self))
+                }
+        }
+    }
+
+    /// Whether someone is called to or being served at the counter.
+    func isBusy(office: OfficeID, counter: Int) async throws -> Bool {
+        try await database.withSQL { sql in
+            try await sql.select().column("id").from("tickets").where("office_id", .equal, office.description).where("counter", .equal, counter)
+                .where("status", .in, [TicketStatus.called.rawValue, TicketStatus.serving.rawValue]).limit(1).first() != nil
         }
     }
 
@@ -304,10 +333,9 @@ public struct SQLQueue: Sendable {
         guard let counter = try await seat(of: staff, at: office.office.id) else { throw QueueError.notSeated }
         let skills = try await SQLOffices(database: database, keys: keys).skills(of: staff, at: office.office.id)
         let agent = AgentSkills(counter: counter, services: skills.services, languages: skills.languages)
+        if try await isBusy(office: office.office.id, counter: counter) { throw QueueError.busy }
         for _ in 0..<10 {
-            let open = try await self.open(at: office.office.id)
-            if open.contains(where: { $0.counter == counter && ($0.status == .called || $0.status == .serving) }) { throw QueueError.busy }
-            guard let choice = policy.next(for: agent, among: open.filter { $0.status == .waiting }.map(\.entry), now: time) else { return nil }
+            guard let choice = policy.next(for: agent, among: try await waitingEntries(at: office.office.id), now: time) else { return nil }
             if let ticket = try await take(choice.id, from: [.waiting], office: office, counter: counter, staff: staff, actor: actor, at: time) { return ticket }
         }
         return nil
@@ -461,6 +489,9 @@ public struct SQLQueue: Sendable {
 
     /// Sends "come in now" to each virtual-queue ticket with a phone number that has reached the office's position.
     func comeInMessages(office: OfficeRecord, at time: Date, on sql: any SQLDatabase) async throws {
+        // Most queues have nobody waiting for a text: one indexed look-up, and nothing more to do.
+        guard try await sql.select().column("id").from("tickets").where("office_id", .equal, office.office.id.description).where("status", .equal, "waiting")
+            .where("come_in_sent", .equal, 0).where("phone_enc", .isNot, SQLLiteral.null).limit(1).first() != nil else { return }
         let rows = try await sql.raw("SELECT \(unsafeRaw: Self.columns.joined(separator: ", ")) FROM tickets WHERE office_id = \(bind: office.office.id.description) AND status = 'waiting'")
             .all().map(Self.decode)
         let order = policy.order(rows.map(\.entry), now: time)

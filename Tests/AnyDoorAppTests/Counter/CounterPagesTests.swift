@@ -66,8 +66,10 @@ import Testing
             #expect(notSeated.status == .unprocessableContent)
             #expect(try await agent.post("/staff/offices/TRN/sit", ["counter": "2"]).status == .seeOther)
             try await agent.get("/staff/offices/TRN/queue")
-            let called = try await agent.post("/staff/offices/TRN/call-next", [:])
-            #expect(called.status == .ok && called.html.contains("Called \(label)."))
+            let redirect = try await agent.post("/staff/offices/TRN/call-next", [:])
+            #expect(redirect.status == .seeOther)
+            let called = try await agent.get(try #require(redirect.location))
+            #expect(called.html.contains("Called \(label)."))
             // The display shows it, in English and in the Punjabi of the person waiting.
             let display = try await Browser(client).get("/offices/TRN/display")
             #expect(display.html.contains(label) && display.html.contains("please go to counter 2"))
@@ -202,6 +204,40 @@ import Testing
             let counter = Browser(client)
             try await counter.signInStaff(.counterAgent, clock: clock)
             #expect(try await counter.get("/staff/contact").status == .forbidden)
+        }
+    }
+
+    @Test func aManagerClosesAnOfficeForADayAndItsAppointmentsAreCancelled() async throws {
+        let clock = TestClock()
+        try await withRequestsApp(clock: clock) { client in
+            let ada = Browser(client)
+            try await ada.register(email: "ada.closed@example.ca")
+            _ = try await ada.enableTOTP(clock: { clock.now })
+            let friday = LocalDate(2026, 11, 20)
+            let form = try await ada.get("/offices/KAM/appointments/new?service=\(Self.service)&date=\(friday)")
+            let slot = try #require(Browser.allMatches(#"name="slot" value="(\d+)""#, in: form.html).first)
+            let booked = try await ada.post("/offices/KAM/appointments", ["service": Self.service, "date": friday.description, "slot": slot])
+            #expect(booked.status == .seeOther)
+            let manager = Browser(client)
+            try await manager.signInStaff(.officeManager, clock: clock)
+            let dashboard = try await manager.get("/staff/offices/KAM/dashboard")
+            #expect(dashboard.html.contains("/staff/offices/KAM/closures"))
+            let noReason = try await manager.post("/staff/offices/KAM/closures", ["date": friday.description, "closeReason": ""])
+            #expect(noReason.status == .unprocessableContent && noReason.html.contains("#field-closeReason") && noReason.html.contains("Say why the office is closed."))
+            let closed = try await manager.post("/staff/offices/KAM/closures", ["date": friday.description, "closeReason": "Water main repair"])
+            #expect(closed.html.contains("1 appointment was cancelled"))
+            let again = try await manager.post("/staff/offices/KAM/closures", ["date": friday.description, "closeReason": "Again"])
+            #expect(again.status == .unprocessableContent && again.html.contains("already closed"))
+            #expect(try await Browser(client).get("/offices/KAM").html.contains("Water main repair"))
+            #expect(try await ada.get("/my/appointments?lang=en").html.contains("Cancelled"))
+            // A counter agent works the queue but does not close offices; the person's visits and calls show on their record.
+            let counter = Browser(client)
+            try await counter.signInStaff(.counterAgent, clock: clock)
+            #expect(!(try await counter.get("/staff/offices/KAM/dashboard")).html.contains("/closures"))
+            #expect(try await counter.post("/staff/offices/KAM/closures", ["date": "2026-11-23", "closeReason": "x"]).status == .forbidden)
+            let id = try await RequestPagesTests.personID(of: "ada.closed@example.ca", agent: counter)
+            let record = try await counter.get("/staff/people/\(id)?purpose=serving-in-person")
+            #expect(record.html.contains("Visits, appointments and calls") && record.html.contains("Appointment · Service BC Kamloops"))
         }
     }
 }

@@ -163,7 +163,7 @@ import Testing
         "POST /staff/offices/{office}/tickets/{ticket}/{step}", "POST /staff/offices/{office}/check-in", // CounterPagesTests
         "POST /offices/{office}/appointments", "GET /my/appointments/{id}", "POST /my/appointments/{id}/cancel", "POST /my/appointments/{id}/check-in", // CounterPagesTests
         "POST /staff/people/{id}/appointments", "POST /staff/contact/find", "POST /staff/contact/log", "POST /staff/contact/people/{id}/log", // CounterPagesTests
-        "POST /staff/contact/people/{id}/verify", "POST /staff/contact/callbacks/{id}/done", "POST /staff/interpreters/{id}/{status}", // CounterPagesTests
+        "POST /staff/offices/{office}/closures", "POST /staff/contact/people/{id}/verify", "POST /staff/contact/callbacks/{id}/done", "POST /staff/interpreters/{id}/{status}", // CounterPagesTests
         "GET /verify-email/{token}", "GET /password-reset/{token}", "POST /password-reset", "POST /password-reset/{token}", // token routes: SignInTests, SessionTests
     ]
 
