@@ -76,8 +76,9 @@ public enum TicketLabel {
     public static let appointmentPrefix = "A"
     public static let servicePrefixes = ["H", "K", "L", "R", "W", "X", "Y", "F"]
 
+    /// `K-042`; past 999 in a day the number simply grows (`K-1000`), never repeating a ticket.
     public static func make(prefix: String, number: Int) -> String {
-        "\(prefix)-\(String(format: "%03d", (number - 1) % 999 + 1))"
+        "\(prefix)-\(String(format: "%03d", number))"
     }
 
     /// The prefix for the `index`th service an office offers.

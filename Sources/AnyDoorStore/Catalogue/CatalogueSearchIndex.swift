@@ -132,16 +132,18 @@ enum CatalogueSearchIndex {
 
     static func search(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, database: Database,
                        codes known: ServiceCodes) async throws -> [SearchHit] {
-        let hits = try await database.withSQL { sql in try await keyedHits(query, language: language, filter: filter, limit: limit, on: sql, flavour: database.flavour, database: database) }
+        let hits = try await keyedHits(query, language: language, filter: filter, limit: limit, database: database)
         return try await database.withSQL { sql in try await codes(for: hits, on: sql, known: known) }
     }
 
-    static func keyedHits(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, on sql: any SQLDatabase, flavour: SQLFlavour,
-                          database: Database) async throws -> [KeyedHit] {
+    /// Each tier borrows its own connection and gives it back: a search never holds one connection while
+    /// waiting for another (under load that waited on itself until the pool timed out).
+    static func keyedHits(_ query: SearchQuery, language: LanguageCode, filter: CatalogueFilter, limit: Int, database: Database) async throws -> [KeyedHit] {
+        let flavour = database.flavour
         // Tier 1: titles and keywords in the requested language. Tier 2: descriptions in that language.
         // Tier 3: titles and keywords in every language (Punjabi typed on an English page). Later tiers count
         // only while fewer than `limit` services were found, and append what is new.
-        let first = try await tier(1, query, language: language, filter: filter, limit: limit, on: sql, flavour: flavour)
+        let first = try await database.withSQL { sql in try await tier(1, query, language: language, filter: filter, limit: limit, on: sql, flavour: flavour) }
         if first.count >= limit { return first }
         // Both remaining tiers at once, on two connections: a rare word otherwise paid three round trips in a row.
         let found = first.count

@@ -184,7 +184,8 @@ public struct SQLQueue: Sendable {
                         try await SQLContactCentre.requestInterpreter(person: request.person, language: request.language, source: "ticket", sourceID: id.description,
                                                                       office: office.id, neededAt: time, at: time, on: sql)
                     }
-                    try await comeInMessages(office: record, at: time, on: sql)
+                    // A newcomer never moves anyone else forward: only the newcomer may need "come in now" already.
+                    if sealedPhone != nil { try await comeInMessages(office: record, at: time, on: sql) }
                     return Ticket(id: id, office: office.id, day: day, label: label, service: request.service, language: request.language,
                                   interpreterNeeded: request.interpreterNeeded, priority: request.priority, personID: request.person, appointmentID: request.appointment,
                                   appointmentAt: request.appointmentAt, status: .waiting, counter: nil, forCounter: nil, staffID: nil, token: token, channel: request.channel,
@@ -222,19 +223,39 @@ public struct SQLQueue: Sendable {
         }
     }
 
-    /// The waiting line as the call-next rule needs it (only the columns it reads).
-    func waitingEntries(at office: OfficeID) async throws -> [QueueEntry] {
+    /// The waiting line as the call-next rule needs it (only the columns it reads): every ticket that can jump
+    /// the line (an appointment, a priority reason) and the first `page` walk-ins by check-in time from `offset`.
+    func waitingEntries(at office: OfficeID, page: Int = 200, offset: Int = 0) async throws -> (entries: [QueueEntry], more: Bool) {
         try await database.withSQL { sql in
-            try await sql.select().columns("id", "service_code", "language", "interpreter", "priority", "checked_in_at", "appointment_at", "for_counter").from("tickets")
-                .where("office_id", .equal, office.description).where("status", .equal, TicketStatus.waiting.rawValue).all().map { row in
-                    QueueEntry(id: TicketID(try row.decode(column: "id", as: String.self))!, service: try row.decode(column: "service_code", as: String.self),
-                               language: LanguageCode(rawValue: try row.decode(column: "language", as: String.self)) ?? .base,
-                               interpreterNeeded: try row.decode(column: "interpreter", as: Int.self) != 0,
-                               priority: try row.decode(column: "priority", as: String?.self).flatMap(PriorityReason.init(rawValue:)),
-                               checkedInAt: Date(timeIntervalSince1970: try row.decode(column: "checked_in_at", as: Double.self)),
-                               appointmentAt: try row.decode(column: "appointment_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
-                               forCounter: try row.decode(column: "for_counter", as: Int?.self))
-                }
+            func decode(_ row: any SQLRow) throws -> QueueEntry {
+                QueueEntry(id: TicketID(try row.decode(column: "id", as: String.self))!, service: try row.decode(column: "service_code", as: String.self),
+                           language: LanguageCode(rawValue: try row.decode(column: "language", as: String.self)) ?? .base,
+                           interpreterNeeded: try row.decode(column: "interpreter", as: Int.self) != 0,
+                           priority: try row.decode(column: "priority", as: String?.self).flatMap(PriorityReason.init(rawValue:)),
+                           checkedInAt: Date(timeIntervalSince1970: try row.decode(column: "checked_in_at", as: Double.self)),
+                           appointmentAt: try row.decode(column: "appointment_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+                           forCounter: try row.decode(column: "for_counter", as: Int?.self))
+            }
+            let columns = ["id", "service_code", "language", "interpreter", "priority", "checked_in_at", "appointment_at", "for_counter"].map { SQLIdentifier($0) }
+            let jumping = offset > 0 ? [] : try await sql.select().columns(columns).from("tickets").where("office_id", .equal, office.description)
+                .where("status", .equal, TicketStatus.waiting.rawValue)
+                .where { $0.where("appointment_at", .isNot, SQLLiteral.null).orWhere("priority", .isNot, SQLLiteral.null) }.all().map(decode)
+            let walkIns = try await sql.select().columns(columns).from("tickets").where("office_id", .equal, office.description)
+                .where("status", .equal, TicketStatus.waiting.rawValue).where("appointment_at", .is, SQLLiteral.null).where("priority", .is, SQLLiteral.null)
+                .orderBy("checked_in_at").limit(page).offset(offset).all().map(decode)
+            return (jumping + walkIns, walkIns.count == page)
+        }
+    }
+
+    /// The ticket the call-next rule gives `agent`, reading the line a page at a time (an agent who takes few
+    /// services may have to look past the first page).
+    func nextFor(_ agent: AgentSkills, at office: OfficeID, now: Date) async throws -> QueueEntry? {
+        var offset = 0
+        while true {
+            let (entries, more) = try await waitingEntries(at: office, offset: offset)
+            if let choice = policy.next(for: agent, among: entries, now: now) { return choice }
+            guard more else { return nil }
+            offset += 200
         }
     }
 
@@ -335,7 +356,7 @@ public struct SQLQueue: Sendable {
         let agent = AgentSkills(counter: counter, services: skills.services, languages: skills.languages)
         if try await isBusy(office: office.office.id, counter: counter) { throw QueueError.busy }
         for _ in 0..<10 {
-            guard let choice = policy.next(for: agent, among: try await waitingEntries(at: office.office.id), now: time) else { return nil }
+            guard let choice = try await nextFor(agent, at: office.office.id, now: time) else { return nil }
             if let ticket = try await take(choice.id, from: [.waiting], office: office, counter: counter, staff: staff, actor: actor, at: time) { return ticket }
         }
         return nil

@@ -77,7 +77,7 @@ struct CreateCounter: Migration {
             .column("closed_at", type: timestamp)
             .unique("office_id", "day", "label")
             .run()
-        try await sql.create(index: "tickets_office_status").on("tickets").column("office_id").column("status").run()
+        try await sql.create(index: "tickets_office_status").on("tickets").column("office_id").column("status").column("checked_in_at").run()
         try await sql.create(index: "tickets_person").on("tickets").column("person_id").run()
         try await sql.create(table: "ticket_events")
             .column("id", type: .text, .primaryKey(autoIncrement: false))

@@ -32,7 +32,7 @@ import Testing
 
     @Test func labelsAreShortAndUseOnlyLettersHeardDistinctly() {
         #expect(TicketLabel.make(prefix: "K", number: 42) == "K-042")
-        #expect(TicketLabel.make(prefix: "K", number: 1000) == "K-001")
+        #expect(TicketLabel.make(prefix: "K", number: 1000) == "K-1000", "never the same label twice in a day")
         #expect(TicketLabel.spoken("K-042") == "K 0 4 2")
         let confusable = Set("BCDEGPTVZNMIOQSUJ")
         for prefix in TicketLabel.servicePrefixes + [TicketLabel.appointmentPrefix] {

@@ -216,4 +216,33 @@ func makeOffice(_ database: Database, code: String = "KAM", counters: Int = 4, r
             #expect(raw?.contains("medical") == false)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func anInterpreterIsTrackedFromCheckInToTheirPresence(_ kind: TestDatabase) async throws {
+        try await kind.withMigrated { database in
+            let office = try await makeOffice(database)
+            let queue = SQLQueue(database: database, keys: TestKeys.ring)
+            let centre = SQLContactCentre(database: database, keys: TestKeys.ring)
+            let person = PersonID(rawValue: UUID())
+            let ticket = try await queue.checkIn(CheckIn(office: office.office.id, service: "renew-licence", language: .korean, interpreterNeeded: true, person: person),
+                                                 office: office, closures: [], actor: "kiosk", at: counterMorning)
+            var requests = try await centre.interpreterRequests(office: office.office.id, openOnly: true)
+            #expect(requests.map(\.language) == [.korean] && requests.map(\.status) == [.requested] && requests.first?.sourceID == ticket.id.description)
+            #expect(try await centre.setInterpreterStatus(requests[0].id, to: .arranged, actor: "staff:m", at: counterMorning))
+            await #expect(throws: ValidationError.self) { try await centre.setInterpreterStatus(requests[0].id, to: .requested, actor: "staff:m", at: counterMorning) }
+            #expect(try await !centre.setInterpreterStatus("no-such-request", to: .present, actor: "staff:m", at: counterMorning))
+            // Served with the interpreter there: fulfilled, and no longer open.
+            let agent = StaffID(rawValue: UUID())
+            try await queue.sit(agent, at: 1, office: office, at: counterMorning)
+            #expect(try await queue.callNext(office: office, staff: agent, actor: "staff:a", at: counterMorning.addingTimeInterval(60))?.id == ticket.id,
+                    "an interpreter is coming, so an English-only agent takes the Korean speaker")
+            _ = try await queue.apply(.serve, to: ticket.id, office: office, staff: agent, actor: "staff:a", at: counterMorning.addingTimeInterval(120))
+            requests = try await centre.interpreterRequests(person: person)
+            #expect(requests.map(\.status) == [.present])
+            #expect(try await centre.interpreterRequests(office: office.office.id, openOnly: true).isEmpty)
+            // No interpreter asked for English.
+            _ = try await queue.checkIn(CheckIn(office: office.office.id, service: "renew-licence", language: .base, interpreterNeeded: true), office: office, closures: [], actor: "kiosk", at: counterMorning)
+            #expect(try await centre.interpreterRequests(office: office.office.id).count == 1)
+        }
+    }
 }
