@@ -47,6 +47,37 @@ public struct SQLAuditLog: Sendable {
         }
     }
 
+    /// Appends several entries, in order, inside the caller's transaction: the head is read and written
+    /// once and the entries inserted in one statement (a batch of check-ins commits together).
+    public func append(_ entries: [AuditEntry], on sql: any SQLDatabase) async throws {
+        guard entries.count > 1 else {
+            if let entry = entries.first { try await append(entry, on: sql) }
+            return
+        }
+        if database.flavour == .postgres {
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
+        }
+        let head = try await sql.select().columns("sequence", "hash").from("audit_head").where("id", .equal, 1).first()
+        var sequence = try head?.decode(column: "sequence", as: Int.self) ?? 0
+        var previous = try head?.decode(column: "hash", as: String.self) ?? Self.genesis
+        let insert = sql.insert(into: "audit_log")
+            .columns("sequence", "at", "actor", "acting_for", "action", "target", "channel", "outcome", "detail", "previous_hash", "hash")
+        for entry in entries {
+            sequence += 1
+            let hash = Self.chain(previous: previous, sequence: sequence, entry: entry, key: keys.auditKey)
+            insert.values(SQLBind(sequence), SQLBind(entry.at.timeIntervalSince1970), SQLBind(entry.actor), SQLBind(entry.actingFor),
+                          SQLBind(entry.action), SQLBind(entry.target), SQLBind(entry.channel.rawValue), SQLBind(entry.outcome),
+                          SQLBind(entry.detail), SQLBind(previous), SQLBind(hash))
+            previous = hash
+        }
+        try await insert.run()
+        if head == nil {
+            try await sql.insert(into: "audit_head").columns("id", "sequence", "hash").values(SQLBind(1), SQLBind(sequence), SQLBind(previous)).run()
+        } else {
+            try await sql.update("audit_head").set("sequence", to: sequence).set("hash", to: previous).where("id", .equal, 1).run()
+        }
+    }
+
     /// One stored entry with its place in the chain.
     public struct StoredEntry: Sendable, Equatable {
         public let sequence: Int

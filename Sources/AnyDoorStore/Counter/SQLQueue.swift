@@ -83,6 +83,80 @@ public enum QueueError: Error, Equatable, Sendable {
     case notYours
 }
 
+/// A validated check-in waiting to be written.
+struct PreparedCheckIn: Sendable {
+    let id: TicketID
+    let office: OfficeRecord
+    let day: String
+    let prefix: String
+    let request: CheckIn
+    let sealedPhone: String?
+    let sealedAccessibility: String?
+    let token: String
+    let actor: String
+    let time: Date
+}
+
+/// Group commit for check-ins: while one batch is being written, new check-ins queue; the next batch takes
+/// them all (up to 64) in one transaction. A lone check-in is written at once; under load, many share one
+/// transaction's fixed costs (on SQLite, its one writer). If a batch fails, each of its check-ins is tried on
+/// its own, so one check-in's failure is never another's. One batcher per database pool.
+final class CheckInBatcher: @unchecked Sendable {
+    private struct Waiting {
+        let item: PreparedCheckIn
+        let continuation: CheckedContinuation<Ticket, any Error>
+    }
+
+    private let lock = NSLock()
+    private var waiting: [Waiting] = []
+    private var draining = false
+    static let maximum = 64
+
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var registry: [ObjectIdentifier: CheckInBatcher] = [:]
+
+    static func `for`(_ database: Database) -> CheckInBatcher {
+        registryLock.withLock {
+            if let batcher = registry[ObjectIdentifier(database)] { return batcher }
+            let batcher = CheckInBatcher()
+            registry[ObjectIdentifier(database)] = batcher
+            return batcher
+        }
+    }
+
+    func submit(_ item: PreparedCheckIn, write: @escaping @Sendable ([PreparedCheckIn]) async throws -> [Ticket]) async throws -> Ticket {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = lock.withLock { () -> Bool in
+                waiting.append(Waiting(item: item, continuation: continuation))
+                if draining { return false }
+                draining = true
+                return true
+            }
+            if start { Task { await drain(write) } }
+        }
+    }
+
+    private func drain(_ write: @Sendable ([PreparedCheckIn]) async throws -> [Ticket]) async {
+        while true {
+            let batch = lock.withLock { () -> [Waiting] in
+                let taken = Array(waiting.prefix(Self.maximum))
+                waiting.removeFirst(taken.count)
+                if taken.isEmpty { draining = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                let tickets = try await write(batch.map(\.item))
+                for (waiter, ticket) in zip(batch, tickets) { waiter.continuation.resume(returning: ticket) }
+            } catch {
+                for waiter in batch {
+                    do { waiter.continuation.resume(returning: try await write([waiter.item])[0]) } catch { waiter.continuation.resume(throwing: error) }
+                }
+            }
+        }
+    }
+}
+
 /// Everyone at the counters of an office now, for the dashboard and the wait estimates.
 public struct CounterSeat: Sendable, Equatable {
     public var counter: Int
@@ -151,45 +225,71 @@ public struct SQLQueue: Sendable {
         if let accessibility, accessibility.count > 500 { problems.add("accessibility", "tooLong", "At most 500 characters.") }
         do { try problems.check() } catch { throw QueueError.invalid(error.errors) }
         guard office.isOpen(at: time, closures: closures) else { throw QueueError.officeClosed }
-        let sealedPhone = try phone.map { try keys.seal($0, context: "tickets.phone") }
-        let day = LocalDate(time, in: office.timeZone).description
-        let labelPrefix = request.appointment == nil ? prefix! : TicketLabel.appointmentPrefix
-        // Numbers per prefix per office per day. Two check-ins racing for a number: the unique index refuses one,
-        // which tries again with the next number.
+        let prepared = PreparedCheckIn(
+            id: TicketID(rawValue: UUID()), office: record, day: LocalDate(time, in: office.timeZone).description,
+            prefix: request.appointment == nil ? prefix! : TicketLabel.appointmentPrefix, request: request,
+            sealedPhone: try phone.map { try keys.seal($0, context: "tickets.phone") },
+            sealedAccessibility: try accessibility.flatMap { $0.isEmpty ? nil : try keys.seal($0, context: "tickets.accessibility") },
+            token: Self.newToken(), actor: actor, time: time)
+        // Group commit: check-ins arriving together are written in one transaction (see `CheckInBatcher`).
+        return try await CheckInBatcher.for(database).submit(prepared) { batch in try await write(batch) }
+    }
+
+    /// Writes check-ins in one transaction: their numbers (per prefix per office per day), tickets, first events
+    /// and audit entries each in one statement. A number taken meanwhile by another node (a unique-index
+    /// refusal) retries the whole batch with fresh numbers.
+    func write(_ batch: [PreparedCheckIn]) async throws -> [Ticket] {
         for _ in 0..<8 {
             do {
                 return try await database.transaction { sql in
-                    // A range on the (office, day, label) unique index: "K-" <= label < "K." ("." follows "-").
-                    let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tickets")
-                        .where("office_id", .equal, office.id.description).where("day", .equal, day)
-                        .where("label", .greaterThanOrEqual, labelPrefix + "-").where("label", .lessThan, labelPrefix + ".")
-                        .first()?.decode(column: "n", as: Int.self) ?? 0
-                    let id = TicketID(rawValue: UUID())
-                    let label = TicketLabel.make(prefix: labelPrefix, number: count + 1)
-                    let token = Self.newToken()
-                    try await sql.insert(into: "tickets").columns("id", "office_id", "day", "label", "service_code", "language", "interpreter", "accessibility_enc",
-                                                                 "priority", "person_id", "appointment_id", "appointment_at", "status", "token", "phone_enc",
-                                                                 "come_in_sent", "channel", "checked_in_at")
-                        .values(SQLBind(id.description), SQLBind(office.id.description), SQLBind(day), SQLBind(label), SQLBind(request.service),
-                                SQLBind(request.language.rawValue), SQLBind(request.interpreterNeeded ? 1 : 0),
-                                SQLBind(try accessibility.flatMap { $0.isEmpty ? nil : try keys.seal($0, context: "tickets.accessibility") }),
-                                SQLBind(request.priority?.rawValue), SQLBind(request.person?.description), SQLBind(request.appointment?.description),
-                                SQLBind(request.appointmentAt?.timeIntervalSince1970), SQLBind(TicketStatus.waiting.rawValue), SQLBind(token),
-                                SQLBind(sealedPhone), SQLBind(0), SQLBind(request.channel.rawValue),
-                                SQLBind(time.timeIntervalSince1970))
-                        .run()
-                    try await event(id, "check-in", .waiting, staff: nil, counter: nil, detail: request.service, at: time, on: sql)
-                    try await audit(actor: actor, action: "queue.checked-in", ticket: id, person: request.person, channel: request.channel, detail: "office:\(office.code)", at: time, on: sql)
-                    if request.interpreterNeeded, request.language != .base {
-                        try await SQLContactCentre.requestInterpreter(person: request.person, language: request.language, source: "ticket", sourceID: id.description,
-                                                                      office: office.id, neededAt: time, at: time, on: sql)
+                    var next: [String: Int] = [:]
+                    var tickets: [Ticket] = []
+                    let insert = sql.insert(into: "tickets").columns("id", "office_id", "day", "label", "service_code", "language", "interpreter", "accessibility_enc",
+                                                                     "priority", "person_id", "appointment_id", "appointment_at", "status", "token", "phone_enc",
+                                                                     "come_in_sent", "channel", "checked_in_at")
+                    let events = sql.insert(into: "ticket_events").columns("id", "ticket_id", "at", "transition", "status", "staff_id", "counter", "detail")
+                    var audits: [AuditEntry] = []
+                    for item in batch {
+                        let office = item.office.office
+                        let key = "\(office.id)|\(item.day)|\(item.prefix)"
+                        if next[key] == nil {
+                            // A range on the (office, day, label) unique index: "K-" <= label < "K." ("." follows "-").
+                            next[key] = (try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("tickets")
+                                .where("office_id", .equal, office.id.description).where("day", .equal, item.day)
+                                .where("label", .greaterThanOrEqual, item.prefix + "-").where("label", .lessThan, item.prefix + ".")
+                                .first()?.decode(column: "n", as: Int.self) ?? 0) + 1
+                        }
+                        let label = TicketLabel.make(prefix: item.prefix, number: next[key]!)
+                        next[key]! += 1
+                        let request = item.request
+                        insert.values(SQLBind(item.id.description), SQLBind(office.id.description), SQLBind(item.day), SQLBind(label), SQLBind(request.service),
+                                      SQLBind(request.language.rawValue), SQLBind(request.interpreterNeeded ? 1 : 0), SQLBind(item.sealedAccessibility),
+                                      SQLBind(request.priority?.rawValue), SQLBind(request.person?.description), SQLBind(request.appointment?.description),
+                                      SQLBind(request.appointmentAt?.timeIntervalSince1970), SQLBind(TicketStatus.waiting.rawValue), SQLBind(item.token),
+                                      SQLBind(item.sealedPhone), SQLBind(0), SQLBind(request.channel.rawValue), SQLBind(item.time.timeIntervalSince1970))
+                        events.values(SQLBind(UUID().uuidString.lowercased()), SQLBind(item.id.description), SQLBind(item.time.timeIntervalSince1970), SQLBind("check-in"),
+                                      SQLBind(TicketStatus.waiting.rawValue), SQLBind(String?.none), SQLBind(Int?.none), SQLBind(request.service))
+                        audits.append(AuditEntry(at: item.time, actor: item.actor, action: "queue.checked-in",
+                                                 target: request.person.map { "person:\($0)" } ?? "ticket:\(item.id)", channel: request.channel,
+                                                 detail: "ticket:\(item.id) office:\(office.code)"))
+                        tickets.append(Ticket(id: item.id, office: office.id, day: item.day, label: label, service: request.service, language: request.language,
+                                              interpreterNeeded: request.interpreterNeeded, priority: request.priority, personID: request.person,
+                                              appointmentID: request.appointment, appointmentAt: request.appointmentAt, status: .waiting, counter: nil, forCounter: nil,
+                                              staffID: nil, token: item.token, channel: request.channel, checkedInAt: item.time, calledAt: nil, servingSince: nil,
+                                              closedAt: nil, hasPhone: item.sealedPhone != nil))
                     }
-                    // A newcomer never moves anyone else forward: only the newcomer may need "come in now" already.
-                    if sealedPhone != nil { try await comeInMessages(office: record, at: time, on: sql) }
-                    return Ticket(id: id, office: office.id, day: day, label: label, service: request.service, language: request.language,
-                                  interpreterNeeded: request.interpreterNeeded, priority: request.priority, personID: request.person, appointmentID: request.appointment,
-                                  appointmentAt: request.appointmentAt, status: .waiting, counter: nil, forCounter: nil, staffID: nil, token: token, channel: request.channel,
-                                  checkedInAt: time, calledAt: nil, servingSince: nil, closedAt: nil, hasPhone: sealedPhone != nil)
+                    try await insert.run()
+                    try await events.run()
+                    try await SQLAuditLog(database: database, keys: keys).append(audits, on: sql)
+                    for item in batch {
+                        if item.request.interpreterNeeded, item.request.language != .base {
+                            try await SQLContactCentre.requestInterpreter(person: item.request.person, language: item.request.language, source: "ticket",
+                                                                          sourceID: item.id.description, office: item.office.office.id, neededAt: item.time, at: item.time, on: sql)
+                        }
+                        // A newcomer never moves anyone else forward: only a newcomer with a phone may need "come in now" already.
+                        if item.sealedPhone != nil { try await comeInMessages(office: item.office, at: item.time, on: sql) }
+                    }
+                    return tickets
                 }
             } catch where database.flavour.isUniqueViolation(error) {
                 continue

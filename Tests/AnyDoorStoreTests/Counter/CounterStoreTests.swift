@@ -245,4 +245,32 @@ func makeOffice(_ database: Database, code: String = "KAM", counters: Int = 4, r
             #expect(try await centre.interpreterRequests(office: office.office.id).count == 1)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func checkInsArrivingTogetherShareTransactionsAndNeverANumber(_ kind: TestDatabase) async throws {
+        try await kind.withMigrated { database in
+            let office = try await makeOffice(database)
+            let other = try Database(location: database.location, logger: TestDatabase.logger)
+            let queues = [SQLQueue(database: database, keys: TestKeys.ring), SQLQueue(database: other, keys: TestKeys.ring)]
+            let tickets = try await withThrowingTaskGroup(of: Ticket.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        try await queues[index % 2].checkIn(CheckIn(office: office.office.id, service: "renew-licence", phone: index == 7 ? "250 555 0107" : nil),
+                                                            office: office, closures: [], actor: "kiosk:\(index)", at: counterMorning)
+                    }
+                }
+                return try await group.reduce(into: [Ticket]()) { $0.append($1) }
+            }
+            await other.shutdown()
+            let prefix = try #require(tickets.first?.label.prefix(2))
+            #expect(Set(tickets.map(\.label)) == Set((1...60).map { TicketLabel.make(prefix: String(prefix.dropLast()), number: $0) }), "numbers 1 to 60, each once")
+            #expect(Set(tickets.map(\.token)).count == 60)
+            let stored = try await SQLQueue(database: database, keys: TestKeys.ring).open(at: office.office.id)
+            #expect(Set(stored.map(\.id)) == Set(tickets.map(\.id)))
+            #expect(stored.filter(\.hasPhone).count == 1)
+            let audit = SQLAuditLog(database: database, keys: TestKeys.ring)
+            #expect(try await audit.recent(limit: 100).filter { $0.entry.action == "queue.checked-in" }.count == 60)
+            #expect(try await audit.verify().isIntact, "the audit chain stays whole across batches")
+        }
+    }
 }
