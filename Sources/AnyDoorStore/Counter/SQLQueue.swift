@@ -337,9 +337,10 @@ public struct SQLQueue: Sendable {
                            forCounter: try row.decode(column: "for_counter", as: Int?.self))
             }
             let columns = ["id", "service_code", "language", "interpreter", "priority", "checked_in_at", "appointment_at", "for_counter"].map { SQLIdentifier($0) }
-            let jumping = offset > 0 ? [] : try await sql.select().columns(columns).from("tickets").where("office_id", .equal, office.description)
-                .where("status", .equal, TicketStatus.waiting.rawValue)
-                .where { $0.where("appointment_at", .isNot, SQLLiteral.null).orWhere("priority", .isNot, SQLLiteral.null) }.all().map(decode)
+            let jumping = offset > 0 ? [] : try await sql.raw("""
+                SELECT id, service_code, language, interpreter, priority, checked_in_at, appointment_at, for_counter FROM tickets
+                WHERE office_id = \(bind: office.description) AND status = 'waiting' AND (appointment_at IS NOT NULL OR priority IS NOT NULL)
+                """).all().map(decode)
             let walkIns = try await sql.select().columns(columns).from("tickets").where("office_id", .equal, office.description)
                 .where("status", .equal, TicketStatus.waiting.rawValue).where("appointment_at", .is, SQLLiteral.null).where("priority", .is, SQLLiteral.null)
                 .orderBy("checked_in_at").limit(page).offset(offset).all().map(decode)
@@ -611,8 +612,9 @@ public struct SQLQueue: Sendable {
     /// Sends "come in now" to each virtual-queue ticket with a phone number that has reached the office's position.
     func comeInMessages(office: OfficeRecord, at time: Date, on sql: any SQLDatabase) async throws {
         // Most queues have nobody waiting for a text: one indexed look-up, and nothing more to do.
-        guard try await sql.select().column("id").from("tickets").where("office_id", .equal, office.office.id.description).where("status", .equal, "waiting")
-            .where("come_in_sent", .equal, 0).where("phone_enc", .isNot, SQLLiteral.null).limit(1).first() != nil else { return }
+        guard try await sql.raw("""
+            SELECT id FROM tickets WHERE office_id = \(bind: office.office.id.description) AND phone_enc IS NOT NULL AND come_in_sent = 0 AND status = 'waiting' LIMIT 1
+            """).first() != nil else { return }
         let rows = try await sql.raw("SELECT \(unsafeRaw: Self.columns.joined(separator: ", ")) FROM tickets WHERE office_id = \(bind: office.office.id.description) AND status = 'waiting'")
             .all().map(Self.decode)
         let order = policy.order(rows.map(\.entry), now: time)

@@ -79,6 +79,10 @@ struct CreateCounter: Migration {
             .run()
         try await sql.create(index: "tickets_office_status").on("tickets").column("office_id").column("status").column("checked_in_at").run()
         try await sql.create(index: "tickets_person").on("tickets").column("person_id").run()
+        // Partial indexes (SQLite and PostgreSQL): the few tickets that can jump the line, and the few waiting for a
+        // "come in now" text, found without reading the whole waiting line.
+        try await sql.raw("CREATE INDEX tickets_jumping ON tickets (office_id, status) WHERE appointment_at IS NOT NULL OR priority IS NOT NULL").run()
+        try await sql.raw("CREATE INDEX tickets_text_pending ON tickets (office_id, status) WHERE phone_enc IS NOT NULL AND come_in_sent = 0").run()
         try await sql.create(table: "ticket_events")
             .column("id", type: .text, .primaryKey(autoIncrement: false))
             .column("ticket_id", type: .text, .notNull)
