@@ -293,9 +293,10 @@ struct AppointmentReminderService: Service {
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
+            // First wait: at start-up the database is busy migrating and loading demo data.
             while !Task.isCancelled {
-                do { _ = try await appointments.sendReminders(now: Date()) } catch { logger.warning("appointment reminders failed", metadata: ["error": "\(type(of: error))"]) }
                 try await Task.sleep(for: interval)
+                do { _ = try await appointments.sendReminders(now: Date()) } catch { logger.warning("appointment reminders failed", metadata: ["error": "\(type(of: error))"]) }
             }
         }
     }

@@ -123,8 +123,9 @@ struct DisplayController: Sendable {
             guard context.actor.holds(.counterAgent) || context.actor.holds(.officeManager) else { try context.require(.workCounter(OfficeID(rawValue: UUID()))); throw HTTPError(.forbidden) }
             let t = stores.pages.translator(for: context)
             var rows: [OfficesPage.Row] = []
+            let counts = try await stores.queue.waitingCounts()
             for record in try await stores.offices.list() where AccessPolicy.decide(context.actor, .workCounter(record.office.id)) == .allow {
-                let waiting = try await stores.queue.open(at: record.office.id).filter { $0.status == .waiting }.count
+                let waiting = counts[record.office.id] ?? 0
                 rows.append(.init(code: record.office.code, name: record.office.name(t), status: "", waiting: t.format("office.waitingCount", ["count": String(waiting)])))
             }
             return stores.pages.render(StaffOfficesPage(rows: rows), context: context, path: "/staff/offices")

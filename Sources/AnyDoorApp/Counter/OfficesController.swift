@@ -53,8 +53,10 @@ struct OfficesController: Sendable {
         router.get("/api/v1/offices") { _, _ in
             let now = stores.now
             var items: [OfficeJSON] = []
+            let closures = try await stores.offices.allClosures()
+            let counts = try await stores.queue.waitingCounts()
             for record in try await stores.offices.list() {
-                items.append(try await json(record, now: now, detail: false))
+                items.append(try await json(record, now: now, detail: false, closures: closures[record.office.id] ?? [], waiting: counts[record.office.id] ?? 0))
             }
             return try APIResponse.json(OfficeList(items: items))
         }
@@ -85,10 +87,12 @@ struct OfficesController: Sendable {
         let services: [String]?
     }
 
-    func json(_ record: OfficeRecord, now: Date, detail: Bool) async throws -> OfficeJSON {
+    func json(_ record: OfficeRecord, now: Date, detail: Bool, closures known: [OfficeClosure]? = nil, waiting counted: Int? = nil) async throws -> OfficeJSON {
         let office = record.office
-        let closures = try await stores.offices.closures(of: office.id)
-        let waiting = try await stores.queue.open(at: office.id).filter { $0.status == .waiting }.count
+        var closures = known ?? []
+        if known == nil { closures = try await stores.offices.closures(of: office.id) }
+        var waiting = counted ?? 0
+        if counted == nil { waiting = try await stores.queue.waitingCounts()[office.id] ?? 0 }
         var holidays: [OfficeJSON.Closure]?
         if detail, office.observesHolidays {
             let today = LocalDate(now, in: office.timeZone)
@@ -111,9 +115,11 @@ struct OfficesController: Sendable {
         let t = stores.pages.translator(for: context)
         let now = stores.now
         var rows: [OfficesPage.Row] = []
+        let allClosures = try await stores.offices.allClosures()
+        let counts = try await stores.queue.waitingCounts()
         for record in try await stores.offices.list() {
-            let closures = try await stores.offices.closures(of: record.office.id)
-            let waiting = try await stores.queue.open(at: record.office.id).filter { $0.status == .waiting }.count
+            let closures = allClosures[record.office.id] ?? []
+            let waiting = counts[record.office.id] ?? 0
             rows.append(.init(code: record.office.code, name: record.office.name(t),
                               status: record.office.isOpen(at: now, closures: closures) ? t("office.openNow") : t("office.closedNow"),
                               waiting: t.format("office.waitingCount", ["count": String(waiting)])))

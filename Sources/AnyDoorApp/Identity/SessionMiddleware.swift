@@ -67,8 +67,9 @@ struct SessionMiddleware: RouterMiddleware {
             guard let account = try await identity.people.find(PersonID(rawValue: session.subjectID)) else { return .anonymous }
             return .person(account.person.id, authentication: session.authentication, assurance: account.person.assurance)
         case .staff:
-            guard let account = try await identity.staff.find(StaffID(rawValue: session.subjectID)), account.disabledAt == nil else { return .anonymous }
-            return .staff(account.id, roles: account.roles)
+            // Every staff request passes here: one query, no sealed field opened.
+            guard let roles = try await identity.staff.roles(of: StaffID(rawValue: session.subjectID)) else { return .anonymous }
+            return .staff(StaffID(rawValue: session.subjectID), roles: roles)
         }
     }
 

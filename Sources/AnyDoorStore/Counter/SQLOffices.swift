@@ -81,6 +81,18 @@ public struct SQLOffices: Sendable {
         }
     }
 
+    /// Every office's closures, for lists of offices (one query instead of one per office).
+    public func allClosures() async throws -> [OfficeID: [OfficeClosure]] {
+        try await database.withSQL { sql in
+            var result: [OfficeID: [OfficeClosure]] = [:]
+            for row in try await sql.select().columns("office_id", "day", "reason").from("office_closures").all() {
+                guard let office = OfficeID(try row.decode(column: "office_id", as: String.self)), let day = LocalDate(try row.decode(column: "day", as: String.self)) else { continue }
+                result[office, default: []].append(OfficeClosure(date: day, reason: try row.decode(column: "reason", as: String.self)))
+            }
+            return result
+        }
+    }
+
     /// Adds a blackout day. Appointments already booked that day are cancelled by the caller (`SQLAppointments.cancelAll`).
     public func addClosure(_ closure: OfficeClosure, office: OfficeID, actor: String, at time: Date) async throws {
         let reason = closure.reason.trimmingCharacters(in: .whitespacesAndNewlines)

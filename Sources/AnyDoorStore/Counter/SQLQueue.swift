@@ -368,6 +368,17 @@ public struct SQLQueue: Sendable {
         }
     }
 
+    /// People waiting at each office, in one query.
+    public func waitingCounts() async throws -> [OfficeID: Int] {
+        try await database.withSQL { sql in
+            var counts: [OfficeID: Int] = [:]
+            for row in try await sql.raw("SELECT office_id, COUNT(*) AS n FROM tickets WHERE status = 'waiting' GROUP BY office_id").all() {
+                if let office = OfficeID(try row.decode(column: "office_id", as: String.self)) { counts[office] = try row.decode(column: "n", as: Int.self) }
+            }
+            return counts
+        }
+    }
+
     /// Everyone checked in at the office on `day` (for today's totals).
     public func tickets(at office: OfficeID, day: LocalDate) async throws -> [Ticket] {
         try await database.withSQL { sql in

@@ -204,7 +204,9 @@ struct SQLiteFileSource: ConnectionPoolSource {
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).flatMap { connection in
-            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+            // The busy timeout first: setting WAL mode needs a lock, and a connection opened while another writes
+            // must wait for it rather than fail ("database is locked").
+            let pragmas = ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
                            // Catalogue search reads many rows per query: a bigger page cache and memory-mapped reads.
                            "PRAGMA cache_size = -32768", "PRAGMA mmap_size = 268435456"]
             return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { previous, pragma in

@@ -42,6 +42,26 @@ public struct SQLStaff: Sendable {
         try await find(where: "id", equals: id.description)
     }
 
+    /// What the session check needs on every request: the roles of an enabled account (`nil` if none), in one
+    /// query and without opening any sealed field.
+    public func roles(of id: StaffID) async throws -> [RoleAssignment]? {
+        try await database.withSQL { sql in
+            let rows = try await sql.raw("""
+                SELECT s.disabled_at, r.role, r.scope_kind, r.scope_id FROM staff s LEFT JOIN staff_roles r ON r.staff_id = s.id WHERE s.id = \(bind: id.description)
+                """).all()
+            guard let first = rows.first, try first.decode(column: "disabled_at", as: Double?.self) == nil else { return nil }
+            return try rows.compactMap { row -> RoleAssignment? in
+                guard let role = try row.decode(column: "role", as: String?.self).flatMap(StaffRole.init(rawValue:)) else { return nil }
+                let scopeID = try row.decode(column: "scope_id", as: String?.self) ?? ""
+                switch try row.decode(column: "scope_kind", as: String?.self) {
+                case "ministry": return MinistryID(scopeID).map { RoleAssignment(role, scope: .ministry($0)) }
+                case "office": return OfficeID(scopeID).map { RoleAssignment(role, scope: .office($0)) }
+                default: return RoleAssignment(role)
+                }
+            }.sorted { $0.role.rawValue < $1.role.rawValue }
+        }
+    }
+
     public func count() async throws -> Int {
         try await database.withSQL { sql in
             let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("staff").first()
