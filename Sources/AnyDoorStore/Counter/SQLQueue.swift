@@ -550,7 +550,9 @@ public struct SQLQueue: Sendable {
             if let appointment = ticket.appointmentID, transition == .finish || transition == .noShow {
                 try await sql.update("appointments").set("status", to: transition == .finish ? "attended" : "no-show").where("id", .equal, appointment.description).run()
             }
-            try await SQLContactCentre.fulfilInterpreter(source: "ticket", sourceID: id.description, present: transition == .serve ? true : nil, at: time, on: sql)
+            if ticket.interpreterNeeded, transition == .serve {
+                try await SQLContactCentre.fulfilInterpreter(source: "ticket", sourceID: id.description, present: true, at: time, on: sql)
+            }
             return try await select(sql).where("id", .equal, id.description).first().map(Self.decode)!
         }
     }

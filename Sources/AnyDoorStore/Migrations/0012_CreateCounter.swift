@@ -178,5 +178,6 @@ struct CreateCounter: Migration {
             .column("updated_at", type: timestamp, .notNull)
             .run()
         try await sql.create(index: "interpreter_requests_status").on("interpreter_requests").column("status").column("needed_at").run()
+        try await sql.create(index: "interpreter_requests_source").on("interpreter_requests").column("source").column("source_id").run()
     }
 }
