@@ -91,8 +91,9 @@ struct AppointmentsController: Sendable {
             let person = try PeopleController.personID(context)
             try context.require(.bookForPerson)
             let query = request.uri.queryParameters
-            let fallback = try await TrainingOrFirst.code(stores)
-            guard let office = try await stores.offices.find(query["office"].map(String.init) ?? fallback) else { throw HTTPError(.notFound) }
+            // Staff choose the office on the page; it opens on the first office by town.
+            let firstOffice = try await stores.offices.list().first?.office.code ?? SQLOffices.trainingCode
+            guard let office = try await stores.offices.find(query["office"].map(String.init) ?? firstOffice) else { throw HTTPError(.notFound) }
             return try await renderBooking(context, office: office, person: person, byStaff: true, service: query["service"].map(String.init) ?? "",
                                            date: query["date"].map(String.init) ?? "", reschedule: nil, form: nil, errors: [])
         }
@@ -143,12 +144,6 @@ struct AppointmentsController: Sendable {
             } catch let error as QueueError {
                 return try await renderAppointment(context, appointment: appointment, notice: nil, errors: QueueController.fieldErrors(error), status: QueueController.status(error))
             }
-        }
-    }
-
-    enum TrainingOrFirst {
-        static func code(_ stores: CounterStores) async throws -> String {
-            try await stores.offices.list().first?.office.code ?? SQLOffices.trainingCode
         }
     }
 

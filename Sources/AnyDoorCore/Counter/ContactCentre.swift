@@ -82,8 +82,6 @@ public enum CallbackRules {
     public static func check(_ moment: Date, now: Date, zone: TimeZone) -> String? {
         if moment <= now { return "inPast" }
         if moment.timeIntervalSince(now) > 14 * 86_400 { return "tooFar" }
-        let centre = Office(id: OfficeID(rawValue: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))), code: "CC", town: "", latitude: 0, longitude: 0,
-                            timeZone: zone, hours: .contactCentre, counters: 0)
-        return centre.isOpen(at: moment, closures: []) ? nil : "outsideHours"
+        return WeeklyHours.contactCentre.isOpen(at: moment, in: zone) ? nil : "outsideHours"
     }
 }

@@ -16,6 +16,17 @@ public struct WeeklyHours: Sendable, Equatable, Codable {
     public static let contactCentre = WeeklyHours(days: Dictionary(uniqueKeysWithValues: (2...6).map { ($0, OpeningInterval(opens: 7 * 60 + 30, closes: 17 * 60)) }))
 
     enum CodingKeys: String, CodingKey { case days }
+
+    /// Whether these hours are open at `moment` in `zone`, BC's holidays (observed dates) closed.
+    public func isOpen(at moment: Date, in zone: TimeZone) -> Bool {
+        let day = LocalDate(moment, in: zone)
+        guard BCHolidays.closure(on: day) == nil, let interval = days[day.weekday] else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.hour, .minute], from: moment)
+        let minute = parts.hour! * 60 + parts.minute!
+        return minute >= interval.opens && minute < interval.closes
+    }
 }
 
 public struct OpeningInterval: Sendable, Equatable, Codable {
