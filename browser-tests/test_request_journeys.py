@@ -6,8 +6,10 @@ shown is scanned with axe (WCAG 2.1 A/AA) through visit() and submit_and_check()
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -33,6 +35,7 @@ from journey_helpers import (
 )
 
 SERVICE = "get-workbc-employment-services"
+PDF_DIR = Path(tempfile.mkdtemp(prefix="anydoor-journey-"))
 
 
 def take_step(driver, reference: str, step: str, note: str = "") -> None:
@@ -151,10 +154,22 @@ def test_a_person_applies_online_fixing_what_the_form_names_and_an_administrator
     form.find_element(By.ID, "field-answers-employment-status-part-time").click()
     form.find_element(By.ID, "field-answers-help-needed-training").click()
     fill(form, {"answers.community": "Kamloops"})
+    # He sends his record of employment with it: a real file, chosen in the file input, sent as multipart.
+    document = PDF_DIR / "record of employment.pdf"
+    document.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    form.find_element(By.ID, "field-attachments").send_keys(str(document))
     submit_and_check(driver, button_labelled(form, "Send request"))
     assert "Your request was sent." in main_text(driver), main_text(driver)[:1500]
     assert "Kamloops" in main_text(driver)
     reference = path_of(driver).rsplit("/", 1)[1]
+    link = driver.find_element(By.CSS_SELECTOR, "main ul.attachments a")
+    assert link.text == "record of employment.pdf", link.text
+    status, content_type, disposition, size = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'),"
+        " r.headers.get('content-disposition'), b.byteLength])));", link.get_attribute("href"))
+    assert (status, content_type, size) == (200, "application/pdf", document.stat().st_size), (status, content_type, size)
+    assert disposition.startswith('attachment; filename="record of employment.pdf"'), disposition
 
     # The local outbox (the development mailbox) shows the email and the text message that announce it.
     subjects = []
@@ -194,3 +209,46 @@ def test_a_person_losing_a_job_applies_to_two_ministries_in_one_submission(drive
     assert len(links) == 2
     submit_and_check(driver, links[0])
     assert "Sent together with" in main_text(driver)
+
+
+def test_a_daughter_applies_online_for_her_father_and_he_sees_the_request_as_his(driver, base_url):
+    father = {"name": "Ravinder Gill", "email": f"journey-father-{uuid.uuid4().hex}@example.com"}
+    daughter = {"name": "Jasleen Gill", "email": f"journey-daughter-{uuid.uuid4().hex}@example.com"}
+    with another_browser() as daughter_browser:
+        register_with_two_factor(daughter_browser, base_url, name=daughter["name"], email=daughter["email"])
+        # The father gives her permission to act for him on one service.
+        register_with_two_factor(driver, base_url, name=father["name"], email=father["email"])
+        visit(driver, base_url, "/account/representatives")
+        form = form_with_action(driver, "/account/representatives")
+        fill(form, {"email": daughter["email"], "services": SERVICE})
+        Select(form.find_element(By.NAME, "relationship")).select_by_value("family-member")
+        Select(form.find_element(By.NAME, "scope")).select_by_value("act")
+        for name, value in (("starts", "2026-01-01"), ("ends", "2027-12-31")):
+            driver.execute_script("arguments[0].value = arguments[1];", form.find_element(By.NAME, name), value)
+        submit_and_check(driver, button_labelled(form, "Give permission"))
+
+        # From her own page she goes to the service she may act on, and applies for him.
+        visit(daughter_browser, base_url, "/account/representatives")
+        held = daughter_browser.find_element(By.CSS_SELECTOR, "main ul.held li")
+        assert father["name"] in held.text, held.text
+        submit_and_check(daughter_browser, held.find_element(By.LINK_TEXT, SERVICE))
+        assert "Acting for" in daughter_browser.find_element(By.CSS_SELECTOR, "main .acting-for").text
+        submit_and_check(daughter_browser, daughter_browser.find_element(By.LINK_TEXT, "Apply for this service for them"))
+        banner = daughter_browser.find_element(By.CSS_SELECTOR, "main .acting-for")
+        assert father["name"] in banner.text, banner.text
+        form = daughter_browser.find_element(By.CSS_SELECTOR, "main form[enctype='multipart/form-data']")
+        form.find_element(By.ID, "field-answers-employment-status-laid-off").click()
+        form.find_element(By.ID, "field-answers-help-needed-resume").click()
+        fill(form, {"answers.community": "Surrey"})
+        submit_and_check(daughter_browser, button_labelled(form, "Send request"))
+        assert "Your request was sent." in main_text(daughter_browser), main_text(daughter_browser)[:1500]
+        assert path_of(daughter_browser).startswith("/act-for/"), daughter_browser.current_url
+        reference = path_of(daughter_browser).rsplit("/", 1)[1]
+
+    # The request is his: on his list, and its timeline names who sent it.
+    visit(driver, base_url, "/my/requests")
+    assert reference in main_text(driver)
+    visit(driver, base_url, f"/my/requests/{reference}")
+    first = driver.find_elements(By.CSS_SELECTOR, "main ol.timeline li")[0]
+    assert "By a representative" in first.text, first.text
+    assert "Surrey" in main_text(driver)

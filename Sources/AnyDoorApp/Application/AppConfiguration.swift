@@ -17,6 +17,9 @@ public struct AppConfiguration: Sendable {
     public var adminToken: String?
     /// `ANYDOOR_MAX_BODY_BYTES`: the largest request body accepted (413 beyond it).
     public var maxBodyBytes = 1_048_576
+    /// `ANYDOOR_MAX_UPLOAD_BYTES`: the largest form that sends documents (`multipart/form-data`); each
+    /// document is also held to `AttachmentRules.maxFileBytes`. Default 25 MiB.
+    public var maxUploadBytes = 26_214_400
     /// `ANYDOOR_DEMO`: load demo data on first start with an empty embedded database (default true).
     public var seedDemoWhenEmpty = true
     /// `ANYDOOR_DEMO_API_KEY`: the demo Open311 client's key (16-200 characters), so a tester can use its own;
@@ -81,6 +84,10 @@ public struct AppConfiguration: Sendable {
         if let limit = environment["ANYDOOR_MAX_BODY_BYTES"], !limit.isEmpty {
             guard let value = Int(limit), value >= 1024 else { throw ConfigurationError.invalid("ANYDOOR_MAX_BODY_BYTES", "a number of bytes, at least 1024") }
             configuration.maxBodyBytes = value
+        }
+        if let limit = environment["ANYDOOR_MAX_UPLOAD_BYTES"], !limit.isEmpty {
+            guard let value = Int(limit), value >= 1024 else { throw ConfigurationError.invalid("ANYDOOR_MAX_UPLOAD_BYTES", "a number of bytes, at least 1024") }
+            configuration.maxUploadBytes = value
         }
         if let demo = environment["ANYDOOR_DEMO"], !demo.isEmpty {
             guard let value = ["true": true, "1": true, "false": false, "0": false][demo.lowercased()] else {

@@ -132,7 +132,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
         cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])])
     ))
     router.add(middleware: AdminTokenMiddleware(token: services.configuration.adminToken, clients: SQLAPIClients(database: services.database)))
-    router.add(middleware: RequestBodyMiddleware(maxBytes: services.configuration.maxBodyBytes))
+    router.add(middleware: RequestBodyMiddleware(maxBytes: services.configuration.maxBodyBytes, maxUploadBytes: services.configuration.maxUploadBytes))
     router.add(middleware: SessionMiddleware(identity: identity, errors: errors))
     router.add(middleware: CSRFMiddleware())
 

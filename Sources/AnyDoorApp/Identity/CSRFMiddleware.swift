@@ -30,7 +30,10 @@ struct CSRFMiddleware: RouterMiddleware {
         if [.post, .put, .patch, .delete].contains(request.method) {
             var request = request
             let body = try await request.collectBody(upTo: .max)
-            let presented = Self.field(Self.fieldName, in: String(buffer: body)) ?? request.headers[.xCSRFToken] ?? ""
+            let fromForm = FormBody.multipartBoundary(request.headers[.contentType]) == nil
+                ? Self.field(Self.fieldName, in: String(buffer: body))
+                : (try? FormBody(body: body, contentType: request.headers[.contentType]))?.values[Self.fieldName]?.first
+            let presented = fromForm ?? request.headers[.xCSRFToken] ?? ""
             guard newCookie == nil, Self.equal(presented, context.csrfToken) else {
                 context.logger.notice("csrf token rejected", metadata: ["http.route": .string(context.endpointPath ?? "")])
                 throw Problem(.forbidden, slug: "csrf", title: "Form expired",

@@ -92,17 +92,14 @@ struct RepresentativesPage: PageModel {
     struct Held: Sendable {
         let personID: String
         let person: String
-        let services: String
+        let services: [HeldService]
         let period: String
+    }
+
+    /// A service the representation names, linking to what the representative may do there.
+    struct HeldService: Sendable {
+        let code: String
+        let href: String
     }
 }
 
-/// `/act-for/{person}/services/{code}`: what the representative may do for the person on one service.
-struct ActingForPage: PageModel {
-    static let template = "acting-for"
-    let titleKey = "actingFor.title"
-    let person: String
-    let service: String
-    let scope: String
-    let canAct: Bool
-}

@@ -44,19 +44,7 @@ struct RepresentationController: Sendable {
             guard try await identity.revokeRepresentation(id, by: person) else { throw HTTPError(.notFound) }
             return try await render(context, errors: [], values: FormBody(parsing: ""), notice: pages.translator(for: context)("representatives.revokedNotice"))
         }
-        router.get("/act-for/{person}/services/{service}") { _, context in
-            guard let representative = context.actor.personID else { throw AccessDenied(decision: context.actor == .anonymous ? .authenticate : .deny, action: .useOwnAccount) }
-            guard let person = context.parameters.get("person").flatMap(PersonID.init), let service = context.parameters.get("service") else { throw HTTPError(.notFound) }
-            let granted = try await identity.scope(of: representative, for: person, on: service)
-            let requirement = try await SQLServiceRequirements(database: identity.database).requirement(for: service)
-            try context.require(.actFor(person, service: service, needs: .view, granted: granted, requirement: requirement))
-            let t = pages.translator(for: context)
-            let name = try await identity.people.find(person)?.person.name ?? ""
-            try await identity.audit.append(AuditEntry(at: identity.now, actor: context.actor.auditName, actingFor: "person:\(person)", action: "representation.used",
-                                                       target: "service:\(service)", channel: .online, detail: "scope: \(granted?.rawValue ?? "none")"))
-            return pages.render(ActingForPage(person: name, service: service, scope: t("scope.\(granted?.rawValue ?? "view")"), canAct: granted == .act),
-                                context: context, path: "/act-for/\(person)/services/\(service)")
-        }
+        // Acting for someone: RepresentativeRequests.swift (it needs the catalogue and the requests).
     }
 
     func render(_ context: AppRequestContext, errors: [FieldError], values: FormBody, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -76,7 +64,7 @@ struct RepresentationController: Sendable {
         for representation in try await identity.records.representations(heldBy: person) where representation.revokedAt == nil && representation.ends > now {
             let name = try await identity.people.find(representation.person)?.person.name ?? "?"
             held.append(.init(personID: representation.person.description, person: name,
-                              services: representation.services.keys.sorted().joined(separator: ", "),
+                              services: representation.services.keys.sorted().map { .init(code: $0, href: "/act-for/\(representation.person)/services/\($0)") },
                               period: "\(formats.dateTime(representation.starts)) – \(formats.dateTime(representation.ends))"))
         }
         let messages = FieldMessages(translate: t, errors: errors)

@@ -120,6 +120,19 @@ struct LocaleFormats: Sendable {
         }) { (formatter: NumberFormatter) in formatter.string(from: amount as NSDecimalNumber) ?? "\(amount) \(currency)" }
     }
 
+    /// A file's size: kilobytes below one megabyte, else megabytes with one decimal, digits as the language writes them.
+    func fileSize(_ bytes: Int) -> String {
+        if bytes < 1_000_000 { return "\(number(max(1, (bytes + 999) / 1000))) kB" }
+        return FormatterCache.shared.with("megabytes|\(language.rawValue)", make: { () -> NumberFormatter in
+            let formatter = NumberFormatter()
+            formatter.locale = locale
+            formatter.numberStyle = .decimal
+            formatter.maximumFractionDigits = 1
+            formatter.minimumFractionDigits = 1
+            return formatter
+        }) { (formatter: NumberFormatter) in (formatter.string(from: NSNumber(value: Double(bytes) / 1_000_000)) ?? String(bytes / 1_000_000)) + " MB" }
+    }
+
     func number(_ value: Int) -> String {
         FormatterCache.shared.with("number|\(language.rawValue)", make: { () -> NumberFormatter in
             let formatter = NumberFormatter()

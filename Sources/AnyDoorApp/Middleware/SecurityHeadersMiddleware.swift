@@ -14,7 +14,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // A route may set a stricter policy of its own (a downloaded document is sandboxed).
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.strictTransportSecurity] = "max-age=63072000; includeSubDomains"
         response.headers[.referrerPolicy] = "strict-origin-when-cross-origin"

@@ -1,15 +1,67 @@
 import AnyDoorCore
 import Foundation
 import Hummingbird
+import MultipartKit
+import NIOCore
+import NIOFoundationCompat
 
-/// An `application/x-www-form-urlencoded` body, read once.
+/// A form's body, read once: `application/x-www-form-urlencoded`, or `multipart/form-data` (RFC 7578) when
+/// the form sends files. Text fields are in `values`, files in `files` (a file input left empty sends none).
 struct FormBody: Sendable {
     let values: [String: [String]]
+    var files: [String: [UploadedFile]] = [:]
 
     static func read(_ request: Request) async throws -> FormBody {
         var request = request
         let buffer = try await request.collectBody(upTo: .max)
-        return FormBody(parsing: String(buffer: buffer))
+        return try FormBody(body: buffer, contentType: request.headers[.contentType])
+    }
+
+    /// Parses a body by its content type; a multipart body that cannot be read is a 400.
+    init(body: ByteBuffer, contentType: String?) throws {
+        guard let boundary = Self.multipartBoundary(contentType) else {
+            self.init(parsing: String(buffer: body))
+            return
+        }
+        let parts = MultipartCollector()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in parts.header(name, value) }
+        parser.onBody = { chunk in parts.body(&chunk) }
+        parser.onPartComplete = { parts.complete() }
+        do { try parser.execute(body) } catch {
+            throw Problem(.badRequest, slug: "unreadable-form", title: "Unreadable form", detail: "The form's multipart body could not be read.")
+        }
+        guard parts.parts.count <= Self.maxParts else {
+            throw Problem(.badRequest, slug: "unreadable-form", title: "Unreadable form", detail: "The form has more than \(Self.maxParts) parts.")
+        }
+        var values: [String: [String]] = [:], files: [String: [UploadedFile]] = [:]
+        for part in parts.parts {
+            guard let disposition = part.headers["content-disposition"].flatMap(ContentDisposition.init), disposition.type == "form-data",
+                  let name = disposition.name else { continue }
+            var body = part.body
+            if let filename = disposition.filename {
+                // A file input left empty sends a part with no name and no bytes.
+                if filename.isEmpty && body.readableBytes == 0 { continue }
+                files[name, default: []].append(UploadedFile(name: filename, data: body.readData(length: body.readableBytes) ?? Data()))
+            } else {
+                values[name, default: []].append(body.readString(length: body.readableBytes) ?? "")
+            }
+        }
+        self.init(values: values, files: files)
+    }
+
+    init(values: [String: [String]], files: [String: [UploadedFile]] = [:]) {
+        self.values = values
+        self.files = files
+    }
+
+    static let maxParts = 500
+
+    /// The boundary of a `multipart/form-data` content type, nil for any other type.
+    static func multipartBoundary(_ contentType: String?) -> String? {
+        guard let contentType, let parsed = ContentDisposition(contentType), parsed.type == "multipart/form-data",
+              let boundary = parsed.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else { return nil }
+        return boundary
     }
 
     init(parsing body: String) {
@@ -92,5 +144,23 @@ struct FieldMessages {
 
     var summary: ErrorSummary {
         ErrorSummary(items: errors.map { .init(href: "#field-" + $0.field.replacingOccurrences(of: ".", with: "-"), text: text($0)) })
+    }
+}
+
+/// Gathers the parts `MultipartParser` reports, one at a time.
+private final class MultipartCollector {
+    struct Part {
+        var headers: [String: String]
+        var body: ByteBuffer
+    }
+
+    private(set) var parts: [Part] = []
+    private var current = Part(headers: [:], body: ByteBuffer())
+
+    func header(_ name: String, _ value: String) { current.headers[name.lowercased()] = value }
+    func body(_ chunk: inout ByteBuffer) { current.body.writeBuffer(&chunk) }
+    func complete() {
+        parts.append(current)
+        current = Part(headers: [:], body: ByteBuffer())
     }
 }

@@ -41,8 +41,11 @@ struct RequestFormPage: PageModel {
     let description: FormField
     let prefilled: Bool
     let channels: [Option]
+    let upload: FileField
     let errors: ErrorSummary
     let isStaff: Bool
+    /// The person a representative is applying for.
+    let actingFor: String?
 }
 
 /// `/life-events/{code}/apply`: several services at once (a bundle): choose, then one form with each one's questions.
@@ -100,6 +103,8 @@ struct RequestPage: PageModel {
     static let template = "request"
     let titleKey = "request.title"
     let csrfToken: String
+    let base: String
+    let actingFor: String?
     let reference: String
     let referenceText: String
     let service: ShownText
@@ -115,6 +120,9 @@ struct RequestPage: PageModel {
     let canWrite: Bool
     let canWithdraw: Bool
     let message: FormField
+    let attachments: [AttachmentRow]
+    let hasAttachments: Bool
+    let upload: UploadForm?
     let errors: ErrorSummary
     let notice: String?
 
@@ -177,6 +185,9 @@ struct StaffRequestPage: PageModel {
     let canServe: Bool
     let channels: [Option]
     let contactNote: FormField
+    let attachments: [AttachmentRow]
+    let hasAttachments: Bool
+    let upload: UploadForm?
     let errors: ErrorSummary
     let notice: String?
 }
@@ -230,6 +241,8 @@ struct RequestPagesController: Sendable {
     let environment: AnyDoorCore.Environment
 
     func addRoutes(to router: Router<AppRequestContext>) {
+        addAttachmentRoutes(to: router)
+        addRepresentativeRoutes(to: router)
         router.get("/services/{code}/request") { _, context in
             let service = try await applicable(context)
             let person = try await personFor(context, service: service)
@@ -239,9 +252,10 @@ struct RequestPagesController: Sendable {
             let service = try await applicable(context)
             let person = try await personFor(context, service: service)
             let form = try await FormBody.read(request)
-            let open = OpenRequest(service: service, personID: person.id, language: context.language, channel: .online, party: .requester,
+            var open = OpenRequest(service: service, personID: person.id, language: context.language, channel: .online, party: .requester,
                                    actor: context.actor.auditName, answers: Self.answers(form, service: service), description: form["description"])
             do {
+                open.attachments = try Self.checkedFiles(form, open: open)
                 let created = try await requests.open(open, at: environment.now())
                 return Response.redirect(to: "/my/requests/\(created.reference)?done=sent", type: .normal)
             } catch RequestError.invalid(let errors) {
@@ -385,10 +399,11 @@ struct RequestPagesController: Sendable {
             let person = try await servedPerson(context)
             guard let code = request.uri.queryParameters.get("service"), let service = try await catalogue.published(code), !service.retired else { throw HTTPError(.notFound) }
             let form = try await FormBody.read(request)
-            let open = OpenRequest(service: service.document, personID: person.id, language: person.preferredLanguage, channel: Self.channel(form["channel"], context),
+            var open = OpenRequest(service: service.document, personID: person.id, language: person.preferredLanguage, channel: Self.channel(form["channel"], context),
                                    party: .frontline, actor: context.actor.auditName, actingFor: "person:\(person.id)",
                                    answers: Self.answers(form, service: service.document), description: form["description"])
             do {
+                open.attachments = try Self.checkedFiles(form, open: open)
                 let created = try await requests.open(open, at: environment.now())
                 return Response.redirect(to: "/staff/requests/\(created.reference)?done=opened", type: .normal)
             } catch RequestError.invalid(let errors) {
@@ -520,6 +535,16 @@ struct RequestPagesController: Sendable {
 
     // MARK: Forms
 
+    /// The form's documents, checked; throws every problem of the answers and the documents together.
+    static func checkedFiles(_ form: FormBody, open: OpenRequest) throws(RequestError) -> [CheckedAttachment] {
+        switch AttachmentRules.check(form.files["attachments"] ?? []) {
+        case .success(let files):
+            return files
+        case .failure(let error):
+            throw RequestError.invalid(open.problems() + error.errors)
+        }
+    }
+
     /// Answers from a form: one value per field, several for a multi-value list.
     static func answers(_ form: FormBody, service: ServiceDescription, prefix: String = "") -> RequestAnswers {
         var values: [String: [String]] = [:]
@@ -567,7 +592,7 @@ struct RequestPagesController: Sendable {
     }
 
     func renderForm(_ context: AppRequestContext, service: ServiceDescription, action: String, answers: RequestAnswers, description: String,
-                    errors: [FieldError], staff: Bool, status: HTTPResponse.Status = .ok) async throws -> Response {
+                    errors: [FieldError], staff: Bool, actingFor: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = pages.translator(for: context)
         let messages = FieldMessages(translate: t, errors: errors)
         let questions = Self.questions(service, answers: answers, messages: messages, language: context.language)
@@ -576,7 +601,8 @@ struct RequestPagesController: Sendable {
             csrfToken: context.csrfToken, action: action, service: ShownText(service.title, context.language, fallback: service.code), serviceCode: service.code,
             questions: questions,
             description: FormField(name: "description", label: t("requestForm.description"), value: description, error: messages.message(for: "description")),
-            prefilled: errors.isEmpty && !answers.values.isEmpty, channels: channels, errors: messages.summary, isStaff: staff)
+            prefilled: errors.isEmpty && !answers.values.isEmpty, channels: channels, upload: fileField(t, messages), errors: messages.summary, isStaff: staff,
+            actingFor: actingFor)
         return pages.render(page, context: context, path: action, status: status)
     }
 
@@ -588,7 +614,7 @@ struct RequestPagesController: Sendable {
     }
 
     /// `staff`: staff see their own contact notes; the person sees what was said to them and by them.
-    func timeline(_ request: ServiceRequest, t: Translator, formats: LocaleFormats, staff: Bool = false) async throws -> [TimelineRow] {
+    func timeline(_ request: ServiceRequest, t: Translator, formats: LocaleFormats, staff: Bool = false, viewer: String? = nil) async throws -> [TimelineRow] {
         try await requests.timeline(request.id).map { event in
             let what: String
             switch event.kind {
@@ -597,7 +623,8 @@ struct RequestPagesController: Sendable {
             }
             let who: String
             switch event.party {
-            case .requester: who = t("request.byYou")
+            // The viewer's own steps are "you"; a representative's, and the applicant's when someone else looks, are named so.
+            case .requester: who = t(event.actor == viewer ? "request.byYou" : event.actingFor != nil ? "request.byRepresentative" : "request.byApplicant")
             case .ministry: who = t("request.byMinistry")
             case .frontline: who = t("request.byServiceBC")
             }
@@ -617,26 +644,31 @@ struct RequestPagesController: Sendable {
         }
     }
 
-    func renderRequest(_ context: AppRequestContext, _ request: ServiceRequest, errors: [FieldError], notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func renderRequest(_ context: AppRequestContext, _ request: ServiceRequest, viewer: RequestViewer? = nil, errors: [FieldError], notice: String?,
+                       status: HTTPResponse.Status = .ok) async throws -> Response {
+        let viewer = viewer ?? RequestViewer(base: "/my/requests/\(request.reference)", actingFor: nil, canAct: true, auditName: context.actor.auditName)
         let t = pages.translator(for: context)
         let formats = LocaleFormats(language: context.language)
         let messages = FieldMessages(translate: t, errors: errors)
         let now = environment.now()
+        let attachments = try await attachmentRows(request, base: viewer.base, t: t, formats: formats)
         let page = RequestPage(
-            csrfToken: context.csrfToken, reference: request.reference.description,
+            csrfToken: context.csrfToken, base: viewer.base, actingFor: viewer.actingFor, reference: request.reference.description,
             referenceText: t.format("request.referenceText", ["reference": request.reference.description]),
             service: try await serviceTitle(request.serviceCode, context.language), status: t("requestStatus.\(request.status.rawValue)"),
             next: t("request.next.\(request.status.rawValue)"),
             due: request.status.isPending ? request.dueAt.map { t.format("request.dueText", ["date": formats.date($0)]) } : nil,
             overdue: request.isOverdue(at: now), note: request.statusNote,
-            answers: try await answerRows(request, language: context.language), timeline: try await timeline(request, t: t, formats: formats),
+            answers: try await answerRows(request, language: context.language), timeline: try await timeline(request, t: t, formats: formats, viewer: viewer.auditName),
             together: try await together(request, language: context.language),
             hasTogether: request.bundleID != nil,
-            canWrite: !request.status.isFinal && request.status != .draft,
-            canWithdraw: RequestWorkflow.available(from: request.status, to: .requester).contains(.withdraw),
+            canWrite: viewer.canAct && !request.status.isFinal && request.status != .draft,
+            canWithdraw: viewer.canAct && RequestWorkflow.available(from: request.status, to: .requester).contains(.withdraw),
             message: FormField(name: "body", label: t("request.messageLabel"), error: messages.message(for: "body")),
+            attachments: attachments, hasAttachments: !attachments.isEmpty,
+            upload: !viewer.canAct || request.status.isFinal ? nil : UploadForm(action: "\(viewer.base)/attachments", field: fileField(t, messages)),
             errors: messages.summary, notice: notice.map { t($0) })
-        return pages.render(page, context: context, path: "/my/requests/\(request.reference)", status: status)
+        return pages.render(page, context: context, path: viewer.base, status: status)
     }
 
     func together(_ request: ServiceRequest, language: LanguageCode) async throws -> [RequestPage.Together] {
@@ -654,6 +686,7 @@ struct RequestPagesController: Sendable {
         let party = try await party(for: request, context) ?? .frontline
         var person: Person?
         if let id = request.personID { person = try await identity.people.find(id)?.person }
+        let attachments = try await attachmentRows(request, base: "/staff/requests/\(request.reference)", t: t, formats: formats)
         let steps = RequestWorkflow.available(from: request.status, to: party).map { Option(value: $0.rawValue, label: t("step.\($0.rawValue)"), id: "step-\($0.rawValue)") }
         let page = StaffRequestPage(
             csrfToken: context.csrfToken, reference: request.reference.description, service: try await serviceTitle(request.serviceCode, context.language),
@@ -666,6 +699,8 @@ struct RequestPagesController: Sendable {
             canServe: party == .frontline,
             channels: [Channel.phone, .inPerson].map { Option(value: $0.rawValue, label: t("channel.\($0.rawValue)"), id: "contact-channel-\($0.rawValue)") },
             contactNote: FormField(name: "note", label: t("staffRequest.contactNote")),
+            attachments: attachments, hasAttachments: !attachments.isEmpty,
+            upload: request.status.isFinal ? nil : UploadForm(action: "/staff/requests/\(request.reference)/attachments", field: fileField(t, messages)),
             errors: messages.summary, notice: notice.map { t($0) })
         return pages.render(page, context: context, path: "/staff/requests/\(request.reference)", status: status)
     }

@@ -34,9 +34,27 @@ struct RequestResource: Codable, Sendable {
     let overdue: Bool
     let version: Int
     let timeline: [Event]?
+    let attachments: [Attachment]?
+
+    /// A document of the request; `href` downloads it (for the same system).
+    struct Attachment: Codable, Sendable {
+        let id: String
+        let name: String
+        let mediaType: String
+        let size: Int
+        let sha256: String
+        let createdAt: Date
+        let href: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, size, sha256, href
+            case mediaType = "media_type"
+            case createdAt = "created_at"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, reference, status, language, answers, description, overdue, version, timeline
+        case id, reference, status, language, answers, description, overdue, version, timeline, attachments
         case serviceCode = "service_code"
         case ministryCode = "ministry_code"
         case statusNote = "status_note"
@@ -46,7 +64,7 @@ struct RequestResource: Codable, Sendable {
         case dueAt = "due_at"
     }
 
-    init(_ request: ServiceRequest, timeline: [RequestEvent]?, now: Date) {
+    init(_ request: ServiceRequest, timeline: [RequestEvent]?, attachments: [RequestAttachment]? = nil, now: Date) {
         id = request.id.description
         reference = request.reference.description
         serviceCode = request.serviceCode
@@ -65,6 +83,10 @@ struct RequestResource: Codable, Sendable {
         self.timeline = timeline?.map {
             Event(seq: $0.seq, at: $0.at, kind: $0.kind.rawValue, step: $0.transition?.rawValue, from: $0.from?.rawValue, to: $0.to?.rawValue,
                   channel: $0.channel.rawValue, party: $0.party.rawValue, note: $0.note)
+        }
+        self.attachments = attachments?.map {
+            Attachment(id: $0.id.description, name: $0.name, mediaType: $0.kind.mediaType, size: $0.size, sha256: $0.sha256, createdAt: $0.createdAt,
+                       href: "/api/v1/requests/\(request.id)/attachments/\($0.id)")
         }
     }
 }
@@ -170,7 +192,16 @@ struct RequestsAPIController: Sendable {
         }
         group.get("{id}") { _, context in
             let found = try await authorised(context)
-            return try APIResponse.json(RequestResource(found, timeline: try await requests.timeline(found.id), now: environment.now()))
+            return try APIResponse.json(RequestResource(found, timeline: try await requests.timeline(found.id), attachments: try await requests.attachments(of: found.id),
+                                                        now: environment.now()))
+        }
+        group.get("{id}/attachments/{attachment}") { _, context in
+            let found = try await authorised(context)
+            guard let id = AttachmentID(try context.parameters.require("attachment")),
+                  let (attachment, data) = try await requests.attachment(id, of: found.id) else {
+                throw Problem(.notFound, slug: "not-found", title: "Not found", detail: "The request has no such attachment.")
+            }
+            return AttachmentDownload.response(attachment, data)
         }
         group.post("{id}/transitions") { request, context in
             try await write(request, context) { found, body, actor in

@@ -72,6 +72,28 @@ public struct KeyRing: Sendable {
         return text
     }
 
+    /// Encrypts bytes (a document) like ``seal(_:context:)``: `<key id>:` in ASCII, then nonce, ciphertext and tag.
+    public func seal(data plaintext: Data, context: String) throws -> Data {
+        let current = dataKeys[0]
+        let box = try AES.GCM.seal(plaintext, using: current.key, authenticating: Data(context.utf8))
+        guard let combined = box.combined else { throw KeyRingError.sealFailed }
+        return Data("\(current.id):".utf8) + combined
+    }
+
+    /// Decrypts bytes made by ``seal(data:context:)``.
+    public func open(data sealed: Data, context: String) throws -> Data {
+        guard let colon = sealed.prefix(64).firstIndex(of: UInt8(ascii: ":")),
+              let id = String(data: sealed[sealed.startIndex..<colon], encoding: .utf8) else { throw KeyRingError.corruptCiphertext }
+        guard let key = dataKeys.first(where: { $0.id == id }) else { throw KeyRingError.unknownKey(id) }
+        let box = try AES.GCM.SealedBox(combined: sealed[sealed.index(after: colon)...])
+        return try AES.GCM.open(box, using: key.key, authenticating: Data(context.utf8))
+    }
+
+    /// The key id sealed bytes were made with.
+    public static func keyID(of sealed: Data) -> String? {
+        sealed.prefix(64).firstIndex(of: UInt8(ascii: ":")).flatMap { String(data: sealed[sealed.startIndex..<$0], encoding: .utf8) }
+    }
+
     /// The key id a sealed value was made with.
     public static func keyID(of sealed: String) -> String? {
         sealed.split(separator: ":", maxSplits: 1).first.map(String.init)

@@ -18,6 +18,8 @@ public struct OpenRequest: Sendable {
     public var description: String?
     public var location: RequestLocation?
     public var contact: RequestContact?
+    /// Documents sent with the request, already checked (`AttachmentRules.check`).
+    public var attachments: [CheckedAttachment] = []
     /// Submit at once (the usual case); `false` keeps a draft.
     public var submit: Bool
     public var token: String?
@@ -173,6 +175,9 @@ public struct SQLRequests: Sendable {
                                                channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
             try await WebhookOutbox.enqueue(type: "request.created", request: request, seq: 2, note: nil, keys: keys, at: time, on: sql)
             try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
+        }
+        if !open.attachments.isEmpty {
+            try await storeAttachments(open.attachments, to: request, seq: open.submit ? 3 : 2, by: actor, at: time, on: sql)
         }
         try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
                                           target: "request:\(request.id)", channel: open.channel,

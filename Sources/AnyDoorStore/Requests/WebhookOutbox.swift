@@ -108,33 +108,44 @@ public struct WebhookOutbox: Sendable {
             var answers: [String: [String]]
             var created_at, updated_at: String
             var description, due_at, note: String?
+            /// The documents an `request.attachment-added` event announces.
+            var attachments: [Attachment]?
+        }
+        struct Attachment: Encodable {
+            var id, name, media_type, sha256, href: String
+            var size: Int
         }
         var type: String
         var timestamp: String
         var data: Body
     }
 
-    static func payload(type: String, request: ServiceRequest, seq: Int, note: String?, at time: Date) throws -> String {
+    static func payload(type: String, request: ServiceRequest, seq: Int, note: String?, attachments: [RequestAttachment]? = nil, at time: Date) throws -> String {
         let iso = ISO8601DateFormatter()
         let body = Payload(type: type, timestamp: iso.string(from: time), data: .init(
             id: request.id.description, reference: request.reference.description, service_code: request.serviceCode, status: request.status.rawValue,
             sequence: seq, language: request.language.rawValue, channel: request.openedChannel.rawValue, answers: request.answers.values,
             created_at: iso.string(from: request.createdAt), updated_at: iso.string(from: request.updatedAt),
-            description: request.description, due_at: request.dueAt.map(iso.string(from:)), note: note))
+            description: request.description, due_at: request.dueAt.map(iso.string(from:)), note: note,
+            attachments: attachments?.map {
+                .init(id: $0.id.description, name: $0.name, media_type: $0.kind.mediaType, sha256: $0.sha256,
+                      href: "/api/v1/requests/\(request.id)/attachments/\($0.id)", size: $0.size)
+            }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(body), as: UTF8.self)
     }
 
     /// Writes one event per enabled endpoint of every active client whose key names the request's service.
-    static func enqueue(type: String, request: ServiceRequest, seq: Int, note: String?, keys: KeyRing, at time: Date, on sql: any SQLDatabase) async throws {
+    static func enqueue(type: String, request: ServiceRequest, seq: Int, note: String?, attachments: [RequestAttachment]? = nil, keys: KeyRing, at time: Date,
+                        on sql: any SQLDatabase) async throws {
         let rows = try await sql.raw("""
             SELECT e.id, c.services FROM webhook_endpoints e JOIN api_clients c ON c.id = e.client_id
             WHERE e.enabled = 1 AND c.revoked_at IS NULL
             """).all()
         let targets = try rows.filter { try $0.decode(column: "services", as: String.self).split(separator: ",").contains { $0 == request.serviceCode } }
         guard !targets.isEmpty else { return }
-        try await insert(type: type, payload: try payload(type: type, request: request, seq: seq, note: note, at: time), subject: request.id.description, seq: seq,
+        try await insert(type: type, payload: try payload(type: type, request: request, seq: seq, note: note, attachments: attachments, at: time), subject: request.id.description, seq: seq,
                          endpoints: try targets.map { try $0.decode(column: "id", as: String.self) }, keys: keys, at: time, on: sql)
     }
 

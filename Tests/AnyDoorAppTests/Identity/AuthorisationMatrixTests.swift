@@ -153,6 +153,13 @@ import Testing
         "GET /account/notifications", "POST /account/notifications", "POST /api/v1/notifications/receipts", // NotificationTests
         "GET /account/profile", "POST /account/profile", "POST /api/v1/address-changes/{id}/acknowledge", // ProfileTests
         "GET /life-events/{code}/apply", "POST /life-events/{code}/apply", // BundleTests
+        "POST /my/requests/{reference}/attachments", "GET /my/requests/{reference}/attachments/{attachment}", // AttachmentPagesTests
+        "POST /staff/requests/{reference}/attachments", "GET /staff/requests/{reference}/attachments/{attachment}", // AttachmentPagesTests
+        "GET /api/v1/requests/{id}/attachments/{attachment}", // AttachmentPagesTests
+        "GET /act-for/{person}/services/{service}/request", "POST /act-for/{person}/services/{service}/request", // AttachmentPagesTests (representatives)
+        "GET /act-for/{person}/requests/{reference}", "POST /act-for/{person}/requests/{reference}/messages", // AttachmentPagesTests (representatives)
+        "POST /act-for/{person}/requests/{reference}/attachments", "GET /act-for/{person}/requests/{reference}/attachments/{attachment}", // AttachmentPagesTests
+        "POST /act-for/{person}/requests/{reference}/withdraw", // AttachmentPagesTests (representatives)
         "POST /account/consents", "POST /account/corrections", "POST /staff/corrections/{id}", // PrivacyRightsTests
         "POST /api/v1/services/{code}/publish", "POST /api/v1/services/{code}/retire", "PUT /api/v1/life-events/{code}", // CatalogueAPITests
         "PUT /api/v1/translations/{lang}", "POST /staff/translations/import", // TranslationPagesTests

@@ -42,8 +42,9 @@ import Testing
         RequestTransition.allCases.forEach { keys.insert("step.\($0.rawValue)") }
         [RequestEvent.Kind.opened, .message, .contact, .assigned, .attachment].forEach { keys.insert("request.event.\($0.rawValue)") }
         Channel.allCases.forEach { keys.insert("channel.\($0.rawValue)") }
-        ["sent", "message", "withdrawn"].forEach { keys.insert("request.done.\($0)") } // RequestPagesController redirects
-        ["step", "contact", "opened"].forEach { keys.insert("staffRequest.done.\($0)") }
+        ["sent", "message", "withdrawn", "attached"].forEach { keys.insert("request.done.\($0)") } // RequestPagesController redirects
+        ["step", "contact", "opened", "attached"].forEach { keys.insert("staffRequest.done.\($0)") }
+        AttachmentKind.allCases.forEach { keys.insert("attachments.kind.\($0.rawValue)") }
         ["replayed", "enabled"].forEach { keys.insert("webhooks.done.\($0)") }
         for template in ["submitted", "status-changed", "message-added", "information-requested"] { // SQLRequests' notifications
             ["subject", "body", "sms"].forEach { keys.insert("notify.\(template).\($0)") }

@@ -21,6 +21,16 @@ final class Browser: @unchecked Sendable {
         let html: String
         let location: String?
         let setCookies: [String]
+        var headers: HTTPFields = [:]
+        var bytes = Data()
+    }
+
+    /// A file a multipart form sends.
+    struct FilePart: Sendable {
+        let field: String
+        let filename: String
+        let type: String
+        let data: Data
     }
 
     @discardableResult
@@ -37,14 +47,37 @@ final class Browser: @unchecked Sendable {
         return try await send(path, method: .post, body: body)
     }
 
+    /// Posts a `multipart/form-data` form (RFC 7578) as a browser does for a form with file inputs, with the
+    /// CSRF token of the last page fetched (unless `csrf` overrides it).
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [String: String], files: [FilePart], csrf: String? = nil) async throws -> Page {
+        var all = fields
+        all["csrf_token"] = csrf ?? Self.csrfToken(in: lock.withLock { lastPage }) ?? ""
+        let boundary = "----AnyDoorTestBoundary\(UUID().uuidString.prefix(8))"
+        var body = Data()
+        for (name, value) in all.sorted(by: { $0.key < $1.key }) {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for file in files {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+            body += file.data + Data("\r\n".utf8)
+        }
+        body += Data("--\(boundary)--\r\n".utf8)
+        return try await send(path, method: .post, bytes: ByteBuffer(bytes: body), contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
     func send(_ path: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
+        try await send(path, method: method, bytes: body.map { ByteBuffer(string: $0) }, contentType: body == nil ? nil : "application/x-www-form-urlencoded")
+    }
+
+    func send(_ path: String, method: HTTPRequest.Method, bytes body: ByteBuffer?, contentType: String?) async throws -> Page {
         var headers: HTTPFields = [.userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"]
         let cookieHeader = lock.withLock { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if !cookieHeader.isEmpty { headers[.cookie] = cookieHeader }
-        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
-        let page = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+        if let contentType { headers[.contentType] = contentType }
+        let page = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
             Page(status: response.status, html: String(buffer: response.body), location: response.headers[.location],
-                 setCookies: response.headers[values: .setCookie])
+                 setCookies: response.headers[values: .setCookie], headers: response.headers, bytes: Data(response.body.readableBytesView))
         }
         lock.withLock {
             for header in page.setCookies {
