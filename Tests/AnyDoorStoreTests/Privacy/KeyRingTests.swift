@@ -60,4 +60,47 @@ import Testing
             #expect(found?.person.name == "Grace Hopper")
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func everySealedColumnOfTheSchemaIsCoveredByRotation(_ kind: TestDatabase) async throws {
+        try await kind.withMigrated { database in
+            let query: SQLQueryString = kind == .sqlite
+                ? "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name LIKE '%_enc'"
+                : "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND column_name LIKE '%\\_enc'"
+            let schema = try await database.withSQL { sql in
+                try await sql.raw(query).all().map { "\(try $0.decode(column: "t", as: String.self)).\(try $0.decode(column: "c", as: String.self))" }
+            }
+            #expect(schema.count > 20)
+            #expect(Set(schema) == Set(EncryptedColumns.all.map { "\($0.table).\($0.column)" }))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rotationInSmallBatchesLeavesRequestsTheirTimelineAndDocumentsReadableUnderTheNewKeyAlone(_ kind: TestDatabase) async throws {
+        try await kind.withMigrated { database in
+            let requests = SQLRequests(database: database, keys: TestKeys.ring)
+            let pdf = Data("%PDF-1.7\nrotation test\n%%EOF\n".utf8)
+            var open = OpenRequest(service: draftService(), personID: nil, language: .english, channel: .online, party: .requester, actor: "person:test",
+                                   answers: RequestAnswers(), description: "Please hurry")
+            open.attachments = try AttachmentRules.check([UploadedFile(name: "a.pdf", data: pdf), UploadedFile(name: "b.pdf", data: pdf)]).get()
+            let request = try await requests.open(open, at: Date())
+            try await requests.addMessage(request.id, body: "A second note", by: RequestActor(party: .requester, channel: .online, name: "person:test"), at: Date())
+
+            let rotated = try KeyRing(dataKeys: [("k2", TestKeys.key(2)), ("k1", TestKeys.key(1))], indexKey: TestKeys.key(9))
+            let rotation = KeyRotation(database: database, keys: rotated, batch: 1)
+            let before = try await rotation.valuesUnderOldKeys()
+            // answers, description, 2 names, 2 blobs, 2 event notes (attachment names, message)
+            #expect(before == 8)
+            #expect(try await rotation.reencryptAll() == before)
+            #expect(try await rotation.valuesUnderOldKeys() == 0)
+
+            let onlyNew = SQLRequests(database: database, keys: try KeyRing(dataKeys: [("k2", TestKeys.key(2))], indexKey: TestKeys.key(9)))
+            let found = try #require(try await onlyNew.find(request.id))
+            #expect(found.description == "Please hurry")
+            #expect(try await onlyNew.timeline(request.id).compactMap(\.note) == ["a.pdf, b.pdf", "A second note"])
+            let documents = try await onlyNew.attachments(of: request.id)
+            #expect(documents.map(\.name) == ["a.pdf", "b.pdf"])
+            #expect(try await onlyNew.attachment(documents[1].id, of: request.id)?.1 == pdf)
+        }
+    }
 }
