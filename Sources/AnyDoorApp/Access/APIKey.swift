@@ -1,3 +1,4 @@
+import AnyDoorCore
 import Crypto
 import Foundation
 
@@ -27,7 +28,7 @@ enum APIKey {
     }
 
     static func chosenPrefix(_ token: String) -> String {
-        "x" + SHA256.hash(data: Data(token.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        "x" + Hex.string(SHA256.hash(data: Data(token.utf8)).prefix(6))
     }
 
     static func hashBytes(_ hex: String) -> [UInt8] {

@@ -1,3 +1,4 @@
+import AnyDoorCore
 import Crypto
 import Foundation
 import HummingbirdOTP
@@ -53,7 +54,7 @@ enum OneTimeCodes {
 
     /// SHA-256 hex: how tokens and codes are stored.
     static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// Ten recovery codes like `k7m2q-x9d4p`, from an alphabet without look-alike characters.

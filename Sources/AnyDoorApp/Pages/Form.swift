@@ -28,6 +28,14 @@ struct FormBody: Sendable {
         parser.onHeader = { name, value in parts.header(name, value) }
         parser.onBody = { chunk in parts.body(&chunk) }
         parser.onPartComplete = { parts.complete() }
+        // A body without its closing delimiter was cut short: refuse it rather than take the parts that arrived.
+        let closing = Array("--\(boundary)--".utf8)
+        let bytes = body.readableBytesView
+        var end = bytes.endIndex
+        while end > bytes.startIndex, [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(bytes[end - 1]) { end -= 1 }
+        guard end - bytes.startIndex >= closing.count, bytes[(end - closing.count)..<end].elementsEqual(closing) else {
+            throw Problem(.badRequest, slug: "unreadable-form", title: "Unreadable form", detail: "The form's multipart body is incomplete (no closing boundary).")
+        }
         do { try parser.execute(body) } catch {
             throw Problem(.badRequest, slug: "unreadable-form", title: "Unreadable form", detail: "The form's multipart body could not be read.")
         }
@@ -66,12 +74,44 @@ struct FormBody: Sendable {
 
     init(parsing body: String) {
         var values: [String: [String]] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+        for pair in body.utf8.split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false).map(Self.decode)
             guard let name = parts.first, !name.isEmpty else { continue }
             values[name, default: []].append(parts.count > 1 ? parts[1] : "")
         }
         self.values = values
+    }
+
+    /// One `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a byte; the bytes are UTF-8.
+    /// A malformed escape or invalid UTF-8 gives "" (as `removingPercentEncoding` did), on the bytes directly.
+    static func decode(_ component: Substring.UTF8View.SubSequence) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(component.count)
+        var index = component.startIndex
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        while index < component.endIndex {
+            let byte = component[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                let first = component.index(after: index)
+                guard first < component.endIndex, component.index(after: first) < component.endIndex,
+                      let high = hex(component[first]), let low = hex(component[component.index(after: first)]) else { return "" }
+                out.append(high << 4 | low)
+                index = component.index(after: first)
+            } else {
+                out.append(byte)
+            }
+            index = component.index(after: index)
+        }
+        return String(validating: out, as: UTF8.self) ?? ""
     }
 
     subscript(name: String) -> String { values[name]?.first ?? "" }

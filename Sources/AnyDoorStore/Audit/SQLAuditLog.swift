@@ -149,7 +149,7 @@ public struct SQLAuditLog: Sendable {
             entry.action, entry.target ?? "", entry.channel.rawValue, entry.outcome, entry.detail ?? "",
         ].map { $0.replacingOccurrences(of: "\u{1F}", with: "\u{1F}\u{1F}") }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(fields.joined(separator: "\u{1F}").utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(mac)
     }
 
     static func decode(_ row: any SQLRow) throws -> StoredEntry {

@@ -97,66 +97,6 @@ struct PreparedCheckIn: Sendable {
     let time: Date
 }
 
-/// Group commit for check-ins: while one batch is being written, new check-ins queue; the next batch takes
-/// them all (up to 64) in one transaction. A lone check-in is written at once; under load, many share one
-/// transaction's fixed costs (on SQLite, its one writer). If a batch fails, each of its check-ins is tried on
-/// its own, so one check-in's failure is never another's. One batcher per database pool.
-final class CheckInBatcher: @unchecked Sendable {
-    private struct Waiting {
-        let item: PreparedCheckIn
-        let continuation: CheckedContinuation<Ticket, any Error>
-    }
-
-    private let lock = NSLock()
-    private var waiting: [Waiting] = []
-    private var draining = false
-    static let maximum = 64
-
-    private static let registryLock = NSLock()
-    nonisolated(unsafe) private static var registry: [ObjectIdentifier: CheckInBatcher] = [:]
-
-    static func `for`(_ database: Database) -> CheckInBatcher {
-        registryLock.withLock {
-            if let batcher = registry[ObjectIdentifier(database)] { return batcher }
-            let batcher = CheckInBatcher()
-            registry[ObjectIdentifier(database)] = batcher
-            return batcher
-        }
-    }
-
-    func submit(_ item: PreparedCheckIn, write: @escaping @Sendable ([PreparedCheckIn]) async throws -> [Ticket]) async throws -> Ticket {
-        try await withCheckedThrowingContinuation { continuation in
-            let start = lock.withLock { () -> Bool in
-                waiting.append(Waiting(item: item, continuation: continuation))
-                if draining { return false }
-                draining = true
-                return true
-            }
-            if start { Task { await drain(write) } }
-        }
-    }
-
-    private func drain(_ write: @Sendable ([PreparedCheckIn]) async throws -> [Ticket]) async {
-        while true {
-            let batch = lock.withLock { () -> [Waiting] in
-                let taken = Array(waiting.prefix(Self.maximum))
-                waiting.removeFirst(taken.count)
-                if taken.isEmpty { draining = false }
-                return taken
-            }
-            if batch.isEmpty { return }
-            do {
-                let tickets = try await write(batch.map(\.item))
-                for (waiter, ticket) in zip(batch, tickets) { waiter.continuation.resume(returning: ticket) }
-            } catch {
-                for waiter in batch {
-                    do { waiter.continuation.resume(returning: try await write([waiter.item])[0]) } catch { waiter.continuation.resume(throwing: error) }
-                }
-            }
-        }
-    }
-}
-
 /// Everyone at the counters of an office now, for the dashboard and the wait estimates.
 public struct CounterSeat: Sendable, Equatable {
     public var counter: Int
@@ -231,8 +171,8 @@ public struct SQLQueue: Sendable {
             sealedPhone: try phone.map { try keys.seal($0, context: "tickets.phone") },
             sealedAccessibility: try accessibility.flatMap { $0.isEmpty ? nil : try keys.seal($0, context: "tickets.accessibility") },
             token: Self.newToken(), actor: actor, time: time)
-        // Group commit: check-ins arriving together are written in one transaction (see `CheckInBatcher`).
-        return try await CheckInBatcher.for(database).submit(prepared) { batch in try await write(batch) }
+        // Group commit: check-ins arriving together are written in one transaction (see `GroupCommit`).
+        return try await GroupCommit<PreparedCheckIn, Ticket>.for(database, "check-in").submit(prepared) { batch in try await write(batch) }
     }
 
     /// Writes check-ins in one transaction: their numbers (per prefix per office per day), tickets, first events

@@ -1,3 +1,4 @@
+import AnyDoorCore
 import Crypto
 import Foundation
 
@@ -103,7 +104,7 @@ public struct KeyRing: Sendable {
     /// equal indexes; the value cannot be recovered from it without the key.
     public func blindIndex(_ value: String, context: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(context)\u{0}\(value)".utf8), using: indexKey)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(mac)
     }
 
     /// The key that chains audit entries (derived, so it is never the same as the index key).

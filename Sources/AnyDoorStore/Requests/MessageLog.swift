@@ -35,7 +35,7 @@ public struct MessageLog: Sendable {
     static let lockKey = 0x6D73_676C_6F67
 
     public static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: data))
     }
 
     static func chain(previous: String, at: Date, clientID: String?, direction: String, method: String, target: String, messageID: String?,

@@ -65,7 +65,7 @@ extension SQLRequests {
     static let blobContext = "attachments.data"
 
     static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        Hex.string(digest)
     }
 
     func attachmentCount(_ id: RequestID, on sql: any SQLDatabase) async throws -> Int {

@@ -124,7 +124,76 @@ public struct SQLRequests: Sendable {
     public func open(_ open: OpenRequest, at time: Date) async throws -> ServiceRequest {
         let problems = open.problems()
         guard problems.isEmpty else { throw RequestError.invalid(problems) }
+        if open.attachments.isEmpty, open.bundleID == nil {
+            // Group commit: requests arriving together are written in one transaction, one statement per table.
+            return try await GroupCommit<TimedOpen, ServiceRequest>.for(database, "request-open").submit(TimedOpen(open: open, time: time)) { batch in
+                try await database.transaction { sql in try await createBatch(batch, on: sql) }
+            }
+        }
         return try await database.transaction { sql in try await create(open, at: time, on: sql) }
+    }
+
+    struct TimedOpen: Sendable {
+        let open: OpenRequest
+        let time: Date
+    }
+
+    /// Writes several new requests as `create` writes one, with one statement per table for the whole batch:
+    /// the requests, their first events, their webhook events, their audit entries (notifications, which read
+    /// each person's preferences, are written per request).
+    func createBatch(_ batch: [TimedOpen], on sql: any SQLDatabase) async throws -> [ServiceRequest] {
+        if batch.count == 1 { return [try await create(batch[0].open, at: batch[0].time, on: sql)] }
+        var references = try await freshReferences(batch.count, on: sql)
+        var requests: [ServiceRequest] = []
+        var events: [(RequestID, RequestEvent)] = []
+        var audits: [AuditEntry] = []
+        for item in batch {
+            let open = item.open, time = item.time
+            let due = open.submit ? open.service.processingTime.flatMap(ISODuration.init).map { $0.added(to: time, in: open.timeZone) } : nil
+            let request = ServiceRequest(
+                id: RequestID(rawValue: UUID()), reference: references.removeFirst(), serviceCode: open.service.code, ministryCode: open.service.ministry,
+                personID: open.personID, clientID: open.clientID, bundleID: nil, status: open.submit ? .submitted : .draft,
+                language: open.language, openedChannel: open.channel, openedBy: open.actor, answers: open.answers,
+                description: open.description.flatMap { $0.isEmpty ? nil : $0 }, location: open.location.flatMap { $0.isEmpty ? nil : $0 },
+                contact: open.contact.flatMap { $0.isEmpty ? nil : $0 }, dueAt: due, token: open.token, createdAt: time, updatedAt: time, version: 1)
+            requests.append(request)
+            events.append((request.id, RequestEvent(seq: 1, at: time, kind: .opened, to: .draft, channel: open.channel, party: open.party, actor: open.actor,
+                                                    actingFor: open.actingFor)))
+            if open.submit {
+                events.append((request.id, RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
+                                                        channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor)))
+            }
+            audits.append(AuditEntry(at: time, actor: open.actor, actingFor: open.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
+                                     target: "request:\(request.id)", channel: open.channel, detail: "service:\(open.service.code)"))
+        }
+        try await insert(requests, on: sql)
+        try await appendEvents(events, on: sql)
+        let submitted = requests.filter { $0.status == .submitted }
+        try await WebhookOutbox.enqueue(type: "request.created", requests: submitted.map { ($0, 2) }, keys: keys, on: sql)
+        for request in submitted where request.personID != nil {
+            try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: request.createdAt, on: sql)
+        }
+        try await audit.append(audits, on: sql)
+        return requests
+    }
+
+    /// `count` reference numbers no request has (nor each other).
+    func freshReferences(_ count: Int, on sql: any SQLDatabase) async throws -> [ReferenceNumber] {
+        var references = (0..<count).map { _ in ReferenceNumber.random() }
+        while true {
+            let taken = Set(try await sql.select().column("reference").from("service_requests").where("reference", .in, references.map(\.description)).all()
+                .map { try $0.decode(column: "reference", as: String.self) })
+            var seen = Set<String>()
+            var clean = true
+            for index in references.indices {
+                let text = references[index].description
+                if taken.contains(text) || !seen.insert(text).inserted {
+                    references[index] = ReferenceNumber.random()
+                    clean = false
+                }
+            }
+            if clean { return references }
+        }
     }
 
     /// Opens linked requests at several ministries from one submission (a life-event bundle), all or nothing.
@@ -191,13 +260,20 @@ public struct SQLRequests: Sendable {
     }
 
     func insert(_ request: ServiceRequest, on sql: any SQLDatabase) async throws {
+        try await insert([request], on: sql)
+    }
+
+    /// Inserts requests in one statement.
+    func insert(_ requests: [ServiceRequest], on sql: any SQLDatabase) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         func seal<T: Encodable>(_ value: T?, _ context: String) throws -> String? {
             guard let value else { return nil }
             return try keys.seal(String(decoding: try encoder.encode(value), as: UTF8.self), context: context)
         }
-        try await sql.insert(into: "service_requests").columns(Self.columns).values(
+        let insert = sql.insert(into: "service_requests").columns(Self.columns)
+        for request in requests {
+            insert.values(
             SQLBind(request.id.description), SQLBind(request.reference.description), SQLBind(request.serviceCode), SQLBind(request.ministryCode),
             SQLBind(request.personID?.description), SQLBind(request.clientID?.description), SQLBind(request.bundleID?.description),
             SQLBind(request.status.rawValue), SQLBind(request.language.rawValue), SQLBind(request.openedChannel.rawValue), SQLBind(request.openedBy),
@@ -205,18 +281,27 @@ public struct SQLRequests: Sendable {
             SQLBind(try seal(request.location, "requests.location")), SQLBind(try seal(request.contact, "requests.contact")),
             SQLBind(try request.statusNote.map { try keys.seal($0, context: "requests.note") }), SQLBind(request.assignedTo?.description),
             SQLBind(request.dueAt?.timeIntervalSince1970), SQLBind(request.token), SQLBind(request.createdAt.timeIntervalSince1970),
-            SQLBind(request.updatedAt.timeIntervalSince1970), SQLBind(request.version)
-        ).run()
+            SQLBind(request.updatedAt.timeIntervalSince1970), SQLBind(request.version))
+        }
+        try await insert.run()
     }
 
     func appendEvent(_ event: RequestEvent, to id: RequestID, on sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "request_events")
+        try await appendEvents([(id, event)], on: sql)
+    }
+
+    /// Appends timeline events, of one request or several, in one statement.
+    func appendEvents(_ events: [(RequestID, RequestEvent)], on sql: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        let insert = sql.insert(into: "request_events")
             .columns("request_id", "seq", "at", "kind", "transition", "from_status", "to_status", "channel", "party", "actor", "acting_for", "note_enc")
-            .values(SQLBind(id.description), SQLBind(event.seq), SQLBind(event.at.timeIntervalSince1970), SQLBind(event.kind.rawValue),
-                    SQLBind(event.transition?.rawValue), SQLBind(event.from?.rawValue), SQLBind(event.to?.rawValue), SQLBind(event.channel.rawValue),
-                    SQLBind(event.party.rawValue), SQLBind(event.actor), SQLBind(event.actingFor),
-                    SQLBind(try event.note.map { try keys.seal($0, context: "requests.event") }))
-            .run()
+        for (id, event) in events {
+            insert.values(SQLBind(id.description), SQLBind(event.seq), SQLBind(event.at.timeIntervalSince1970), SQLBind(event.kind.rawValue),
+                          SQLBind(event.transition?.rawValue), SQLBind(event.from?.rawValue), SQLBind(event.to?.rawValue), SQLBind(event.channel.rawValue),
+                          SQLBind(event.party.rawValue), SQLBind(event.actor), SQLBind(event.actingFor),
+                          SQLBind(try event.note.map { try keys.seal($0, context: "requests.event") }))
+        }
+        try await insert.run()
     }
 
     // MARK: Changing

@@ -121,7 +121,7 @@ public struct WebhookOutbox: Sendable {
     }
 
     static func payload(type: String, request: ServiceRequest, seq: Int, note: String?, attachments: [RequestAttachment]? = nil, at time: Date) throws -> String {
-        let iso = ISO8601DateFormatter()
+        let iso = ISO8601Text()
         let body = Payload(type: type, timestamp: iso.string(from: time), data: .init(
             id: request.id.description, reference: request.reference.description, service_code: request.serviceCode, status: request.status.rawValue,
             sequence: seq, language: request.language.rawValue, channel: request.openedChannel.rawValue, answers: request.answers.values,
@@ -139,26 +139,55 @@ public struct WebhookOutbox: Sendable {
     /// Writes one event per enabled endpoint of every active client whose key names the request's service.
     static func enqueue(type: String, request: ServiceRequest, seq: Int, note: String?, attachments: [RequestAttachment]? = nil, keys: KeyRing, at time: Date,
                         on sql: any SQLDatabase) async throws {
-        let rows = try await sql.raw("""
-            SELECT e.id, c.services FROM webhook_endpoints e JOIN api_clients c ON c.id = e.client_id
-            WHERE e.enabled = 1 AND c.revoked_at IS NULL
-            """).all()
-        let targets = try rows.filter { try $0.decode(column: "services", as: String.self).split(separator: ",").contains { $0 == request.serviceCode } }
-        guard !targets.isEmpty else { return }
+        let targets = try await subscribers(on: sql)
+        let endpoints = targets.filter { $0.services.contains(request.serviceCode) }.map(\.endpoint)
+        guard !endpoints.isEmpty else { return }
         try await insert(type: type, payload: try payload(type: type, request: request, seq: seq, note: note, attachments: attachments, at: time), subject: request.id.description, seq: seq,
-                         endpoints: try targets.map { try $0.decode(column: "id", as: String.self) }, keys: keys, at: time, on: sql)
+                         endpoints: endpoints, keys: keys, at: time, on: sql)
     }
 
-    /// One pending event per endpoint, the payload sealed once.
-    static func insert(type: String, payload: String, subject: String, seq: Int, endpoints: [String], keys: KeyRing, at time: Date, on sql: any SQLDatabase) async throws {
-        let sealed = try keys.seal(payload, context: "webhooks.payload")
-        for endpoint in endpoints {
-            try await sql.insert(into: "webhook_outbox")
-                .columns("id", "endpoint_id", "request_id", "request_seq", "event_type", "payload_enc", "state", "attempts", "next_attempt_at", "created_at")
-                .values(SQLBind(newMessageID()), SQLBind(endpoint), SQLBind(subject), SQLBind(seq), SQLBind(type), SQLBind(sealed), SQLBind("pending"),
-                        SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
-                .run()
+    /// The same event for several requests (a group commit), the subscribers read once, the rows in one statement.
+    /// Each request's `updatedAt` is the event's time.
+    static func enqueue(type: String, requests: [(ServiceRequest, Int)], keys: KeyRing, on sql: any SQLDatabase) async throws {
+        guard !requests.isEmpty else { return }
+        let targets = try await subscribers(on: sql)
+        guard !targets.isEmpty else { return }
+        let insert = sql.insert(into: "webhook_outbox")
+            .columns("id", "endpoint_id", "request_id", "request_seq", "event_type", "payload_enc", "state", "attempts", "next_attempt_at", "created_at")
+        var rows = 0
+        for (request, seq) in requests {
+            let endpoints = targets.filter { $0.services.contains(request.serviceCode) }.map(\.endpoint)
+            guard !endpoints.isEmpty else { continue }
+            let time = request.updatedAt
+            let sealed = try keys.seal(try payload(type: type, request: request, seq: seq, note: nil, at: time), context: "webhooks.payload")
+            for endpoint in endpoints {
+                insert.values(SQLBind(newMessageID()), SQLBind(endpoint), SQLBind(request.id.description), SQLBind(seq), SQLBind(type), SQLBind(sealed), SQLBind("pending"),
+                              SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
+                rows += 1
+            }
         }
+        if rows > 0 { try await insert.run() }
+    }
+
+    /// Enabled endpoints of active clients, with the services each client's key names.
+    static func subscribers(on sql: any SQLDatabase) async throws -> [(endpoint: String, services: Set<String>)] {
+        try await sql.raw("""
+            SELECT e.id, c.services FROM webhook_endpoints e JOIN api_clients c ON c.id = e.client_id
+            WHERE e.enabled = 1 AND c.revoked_at IS NULL
+            """).all().map { (try $0.decode(column: "id", as: String.self), Set(try $0.decode(column: "services", as: String.self).split(separator: ",").map(String.init))) }
+    }
+
+    /// One pending event per endpoint, the payload sealed once, the rows in one statement.
+    static func insert(type: String, payload: String, subject: String, seq: Int, endpoints: [String], keys: KeyRing, at time: Date, on sql: any SQLDatabase) async throws {
+        guard !endpoints.isEmpty else { return }
+        let sealed = try keys.seal(payload, context: "webhooks.payload")
+        let insert = sql.insert(into: "webhook_outbox")
+            .columns("id", "endpoint_id", "request_id", "request_seq", "event_type", "payload_enc", "state", "attempts", "next_attempt_at", "created_at")
+        for endpoint in endpoints {
+            insert.values(SQLBind(newMessageID()), SQLBind(endpoint), SQLBind(subject), SQLBind(seq), SQLBind(type), SQLBind(sealed), SQLBind("pending"),
+                          SQLBind(0), SQLBind(time.timeIntervalSince1970), SQLBind(time.timeIntervalSince1970))
+        }
+        try await insert.run()
     }
 
     /// Writes one event per enabled endpoint of every active system of `ministry` (a "tell us once" change,
@@ -266,4 +295,10 @@ public struct WebhookOutbox: Sendable {
             try await audit.append(AuditEntry(at: time, actor: actor, action: "webhook.replayed", target: "event:\(id)", channel: .online), on: sql)
         }
     }
+}
+
+/// RFC 3339 timestamps in UTC (`2026-11-27T22:11:15Z`), as `ISO8601DateFormatter` writes them by default, without
+/// building a formatter per call (that was a tenth of a request's CPU time).
+struct ISO8601Text {
+    func string(from date: Date) -> String { date.ISO8601Format() }
 }
