@@ -143,11 +143,18 @@ struct StaffRequestsPage: PageModel {
     let titleKey = "staffRequests.title"
     let csrfToken: String
     let reference: FormField
-    let services: [Option]
-    let selectedService: String
-    let statuses: [Option]
-    let selectedStatus: String
+    let services: [Filter]
+    let statuses: [Filter]
     let overdueOnly: Bool
+    let ages: [Filter]
+    let bulkSteps: [Option]
+
+    /// A filter's choice, marked when it is the one in force (so the form shows what the list is filtered by).
+    struct Filter: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
     let rows: [Row]
     let notice: String?
     let hasRows: Bool
@@ -338,18 +345,28 @@ struct RequestPagesController: Sendable {
             }
             return try await renderWorklist(context, request: request, notFound: nil)
         }
-        router.post("/staff/requests/assign") { request, context in
+        // Bulk actions on the selected requests of the worklist: assign to me, or one workflow step for all. Only
+        // the ministry's caseworkers act; a request that cannot take the step is left as it is and counted.
+        router.post("/staff/requests/bulk") { request, context in
             try context.require(.readRequestWork)
             guard let staff = context.actor.staffID else { throw AccessDenied(decision: .deny, action: .readRequestWork) }
             let form = try await FormBody.read(request)
-            var count = 0
-            for text in form.values["selected"] ?? [] {
+            let action = form["action"].isEmpty ? "assign" : form["action"]
+            let step = RequestTransition(rawValue: action)
+            guard action == "assign" || (step.map { Self.bulkSteps.contains($0) } ?? false) else { throw HTTPError(.badRequest) }
+            let actor = RequestActor(party: .ministry, channel: .online, name: context.actor.auditName)
+            var done = 0, skipped = 0
+            for text in Set(form.values["selected"] ?? []) {
                 guard let reference = ReferenceNumber(text), let found = try await requests.find(reference: reference),
-                      try await party(for: found, context) == .ministry else { continue }
-                try await requests.assign(found.id, to: staff, by: RequestActor(party: .ministry, channel: .online, name: context.actor.auditName), at: environment.now())
-                count += 1
+                      try await party(for: found, context) == .ministry else { skipped += 1; continue }
+                if let step {
+                    do { try await requests.transition(found.id, step, by: actor, note: nil, at: environment.now()) } catch is RequestError { skipped += 1; continue }
+                } else {
+                    try await requests.assign(found.id, to: staff, by: actor, at: environment.now())
+                }
+                done += 1
             }
-            return Response.redirect(to: "/staff/requests?assigned=\(count)", type: .normal)
+            return Response.redirect(to: "/staff/requests?\(step == nil ? "assigned" : "stepped")=\(done)&skipped=\(skipped)", type: .normal)
         }
         router.get("/staff/requests/{reference}") { request, context in
             let found = try await staffRequest(context)
@@ -517,6 +534,12 @@ struct RequestPagesController: Sendable {
               try await mayOpen(found, context) else { throw HTTPError(.notFound) }
         return found
     }
+
+    /// "Open for more than" choices on the worklist, in days.
+    static let ageFilters = [7, 14, 30, 90]
+
+    /// The steps the worklist can take for several requests at once (those that need no reason).
+    static let bulkSteps: [RequestTransition] = [.receive, .start]
 
     /// Front-line staff say how the person reached them; by default the door their role serves.
     static func channel(_ value: String, _ context: AppRequestContext) -> Channel {
@@ -725,6 +748,8 @@ struct RequestPagesController: Sendable {
         let statusText = request.uri.queryParameters.get("status") ?? ""
         if let status = RequestStatus(rawValue: statusText) { filter.statuses = [status] } else { filter.statuses = RequestStatus.allCases.filter(\.isPending) }
         let overdueOnly = request.uri.queryParameters.get("overdue") == "1"
+        let olderText = request.uri.queryParameters.get("older") ?? ""
+        if let days = Int(olderText), Self.ageFilters.contains(days) { filter.createdBefore = now.addingTimeInterval(-Double(days) * 86400) }
         var rows: [StaffRequestsPage.Row] = []
         for found in try await requests.list(filter) where !overdueOnly || found.isOverdue(at: now) {
             let days = max(0, Int(now.timeIntervalSince(found.createdAt) / 86400))
@@ -738,10 +763,18 @@ struct RequestPagesController: Sendable {
         let statuses = RequestStatus.allCases.map { Option(value: $0.rawValue, label: t("requestStatus.\($0.rawValue)"), id: "status-\($0.rawValue)") }
         var notice: String?
         if let assigned = request.uri.queryParameters.get("assigned").flatMap({ Int($0) }) { notice = t.format("staffRequests.done.assigned", ["count": String(assigned)]) }
+        if let stepped = request.uri.queryParameters.get("stepped").flatMap({ Int($0) }) { notice = t.format("staffRequests.done.stepped", ["count": String(stepped)]) }
+        if let skipped = request.uri.queryParameters.get("skipped").flatMap({ Int($0) }), skipped > 0, let shown = notice {
+            notice = shown + " " + t.format("staffRequests.done.skipped", ["count": String(skipped)])
+        }
         let page = StaffRequestsPage(
             csrfToken: context.csrfToken,
             reference: FormField(name: "reference", label: t("staffRequests.findLabel"), value: notFound ?? "", error: notFound == nil ? nil : t("staffRequests.notFound")),
-            services: services, selectedService: service, statuses: statuses, selectedStatus: statusText, overdueOnly: overdueOnly, rows: rows, notice: notice, hasRows: !rows.isEmpty)
+            services: services.map { .init(value: $0.value, label: $0.label, selected: $0.value == service) },
+            statuses: statuses.map { .init(value: $0.value, label: $0.label, selected: $0.value == statusText) }, overdueOnly: overdueOnly,
+            ages: Self.ageFilters.map { .init(value: String($0), label: t.format("staffRequests.days", ["count": String($0)]), selected: String($0) == olderText) },
+            bulkSteps: Self.bulkSteps.map { Option(value: $0.rawValue, label: t("step.\($0.rawValue)"), id: "bulk-\($0.rawValue)") },
+            rows: rows, notice: notice, hasRows: !rows.isEmpty)
         return pages.render(page, context: context, path: "/staff/requests", status: notFound == nil ? .ok : .notFound)
     }
 

@@ -146,7 +146,7 @@ import Testing
         "POST /api/v1/webhooks/events/{event}/replay", "POST /api/v1/webhooks/endpoints/{endpoint}/enable", // RequestsAPITests, WebhookDeliveryTests
         "POST /open311/v2/{file}", "GET /open311/v2/requests/{file}", "GET /open311/v2/tokens/{file}", // Open311RequestsTests
         "GET /services/{code}/request", "POST /services/{code}/request", "GET /my/requests", "GET /my/requests/{reference}", // RequestPagesTests
-        "POST /my/requests/{reference}/messages", "POST /my/requests/{reference}/withdraw", "GET /staff/requests", "POST /staff/requests/assign", // RequestPagesTests
+        "POST /my/requests/{reference}/messages", "POST /my/requests/{reference}/withdraw", "GET /staff/requests", "POST /staff/requests/bulk", // RequestPagesTests
         "GET /staff/requests/{reference}", "POST /staff/requests/{reference}/steps", "POST /staff/requests/{reference}/contacts", // RequestPagesTests
         "GET /staff/people/{id}/requests/new", "POST /staff/people/{id}/requests/new", "GET /staff/webhooks", // RequestPagesTests
         "POST /staff/webhooks/events/{event}/replay", "POST /staff/webhooks/endpoints/{endpoint}/enable", // RequestPagesTests

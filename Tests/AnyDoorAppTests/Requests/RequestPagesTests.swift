@@ -131,4 +131,57 @@ import Testing
             #expect(page.html.contains("No request has that reference number."))
         }
     }
+
+    @Test func aCaseworkerFiltersByAgeAndReceivesOrAssignsSeveralRequestsAtOnce() async throws {
+        let clock = TestClock()
+        try await withRequestsApp(clock: clock) { client in
+            // Ada's request is ten days older than Bo's two (a new sign-in after ten days: sessions do not last that long).
+            let ada = try await person(client, clock: clock, email: "ada.bulk@example.ca")
+            var references: [String] = []
+            var bo = ada
+            for index in 0..<3 {
+                if index == 1 {
+                    clock.advance(minutes: 60 * 24 * 10)
+                    bo = try await person(client, clock: clock, email: "bo.bulk@example.ca")
+                }
+                let applicant = index == 0 ? ada : bo
+                try await applicant.get("/services/\(Self.service)/request")
+                let sent = try await applicant.post("/services/\(Self.service)/request", ["answers.employment-status": "laid-off", "answers.help-needed": "resume",
+                                                                                         "answers.community": "Quesnel \(index)"])
+                references.append(try #require(sent.location?.split(separator: "?").first?.split(separator: "/").last.map(String.init)))
+            }
+            let caseworker = Browser(client)
+            try await caseworker.signInStaff(.ministryCaseworker, clock: clock)
+            // Open for more than seven days: only the first; the filter shows what it is set to.
+            let old = try await caseworker.get("/staff/requests?service=\(Self.service)&older=7")
+            #expect(old.html.contains(references[0]))
+            #expect(!old.html.contains(references[1]) && !old.html.contains(references[2]))
+            #expect(old.html.contains(#"<option value="7" selected>"#))
+            #expect(old.html.contains(#"<option value="\#(Self.service)" selected>"#))
+            // Receive two at once; then "start" for all three: the one still submitted cannot start and is left as it was.
+            let token = try #require(Browser.csrfToken(in: try await caseworker.get("/staff/requests").html))
+            let received = try await caseworker.send("/staff/requests/bulk", method: .post,
+                                                     body: "csrf_token=\(token)&action=receive&selected=\(references[0])&selected=\(references[1])")
+            #expect(received.status == .seeOther)
+            #expect(try await caseworker.get(try #require(received.location)).html.contains("2 requests were updated."))
+            let started = try await caseworker.send("/staff/requests/bulk", method: .post,
+                                                    body: "csrf_token=\(token)&action=start&selected=\(references.joined(separator: "&selected="))")
+            let notice = try await caseworker.get(try #require(started.location)).html
+            #expect(notice.contains("2 requests were updated. 1 request could not take that step and was left as it was."))
+            #expect(try await bo.get("/my/requests/\(references[1])").html.contains(#"<p class="status-tag">In progress</p>"#))
+            #expect(try await bo.get("/my/requests/\(references[2])").html.contains(#"<p class="status-tag">Sent</p>"#))
+            // Assign to me; a step the worklist does not offer in bulk is refused.
+            let assigned = try await caseworker.post("/staff/requests/bulk", ["action": "assign", "selected": references[2]])
+            #expect(try await caseworker.get(try #require(assigned.location)).html.contains("1 request was assigned to you."))
+            try await caseworker.get("/staff/requests")
+            #expect(try await caseworker.post("/staff/requests/bulk", ["action": "approve", "selected": references[2]]).status == .badRequest)
+            // Front-line staff are not the ministry: nothing changes.
+            let counter = Browser(client)
+            try await counter.signInStaff(.counterAgent, clock: clock)
+            try await counter.get("/staff/requests")
+            let refused = try await counter.post("/staff/requests/bulk", ["action": "receive", "selected": references[2]])
+            #expect(try await counter.get(try #require(refused.location)).html.contains("0 requests were updated."))
+            #expect(try await bo.get("/my/requests/\(references[2])").html.contains(#"<p class="status-tag">Sent</p>"#))
+        }
+    }
 }
