@@ -48,6 +48,7 @@ COUNTER_AGENT = {"email": "counter@demo.anydoor.ca", "name": "Casey Counter", "t
 ADMINISTRATOR = {"email": "admin@demo.anydoor.ca", "name": "Alex Administrator", "totp_key": demo_staff_totp_key("ADMINISTRATOR")}
 CONTACT_AGENT = {"email": "contact@demo.anydoor.ca", "name": "Morgan Contact", "totp_key": demo_staff_totp_key("CONTACTCENTREAGENT")}
 CASEWORKER = {"email": "caseworker@demo.anydoor.ca", "name": "Riley Caseworker", "totp_key": demo_staff_totp_key("MINISTRYCASEWORKER")}
+OFFICE_MANAGER = {"email": "manager@demo.anydoor.ca", "name": "Jordan Manager", "totp_key": demo_staff_totp_key("OFFICEMANAGER")}
 # Both province-wide: the owner drafts any ministry's services, the steward reviews and publishes them.
 SERVICE_OWNER = {"email": "owner@demo.anydoor.ca", "name": "Sam Owner", "totp_key": demo_staff_totp_key("SERVICEOWNER")}
 CATALOGUE_STEWARD = {"email": "steward@demo.anydoor.ca", "name": "Taylor Steward", "totp_key": demo_staff_totp_key("CATALOGUESTEWARD")}

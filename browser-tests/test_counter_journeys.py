@@ -20,6 +20,7 @@ from anydoor_browser import assert_accessible, visit
 from journey_helpers import (
     CONTACT_AGENT,
     COUNTER_AGENT,
+    OFFICE_MANAGER,
     another_browser,
     button_labelled,
     fill,
@@ -180,3 +181,24 @@ def test_a_phone_agent_identifies_a_caller_and_books_her_a_callback(driver, base
     # And she can see that the contact centre opened her record, and why.
     visit(driver, base_url, "/account/who-looked")
     assert "phone enquiry" in main_text(driver), main_text(driver)[:1000]
+
+
+def test_an_office_manager_records_the_languages_a_member_of_staff_speaks(driver, base_url):
+    """The skills page (axe-scanned by visit and submit_and_check): the manager adds Punjabi to their own
+    languages at the training centre, leaving services empty (every service), so no other journey changes."""
+    staff_sign_in(driver, base_url, OFFICE_MANAGER)
+    visit(driver, base_url, "/staff/offices/TRN/dashboard")
+    submit_and_check(driver, driver.find_element(By.LINK_TEXT, "Staff skills"))
+    assert heading(driver) == "Staff skills"
+    section = next(s for s in driver.find_elements(By.CSS_SELECTOR, "main section.skills") if OFFICE_MANAGER["name"] in s.text)
+    for box in section.find_elements(By.CSS_SELECTOR, "input[name='service']:checked"):
+        box.click()
+    for code in ("en", "pa"):
+        box = section.find_element(By.CSS_SELECTOR, f"input[name='language'][value='{code}']")
+        if not box.is_selected():
+            box.click()
+    submit_and_check(driver, section.find_element(By.CSS_SELECTOR, "button[type='submit']"))
+    assert "The skills were saved." in main_text(driver), main_text(driver)[:800]
+    section = next(s for s in driver.find_elements(By.CSS_SELECTOR, "main section.skills") if OFFICE_MANAGER["name"] in s.text)
+    assert section.find_element(By.CSS_SELECTOR, "input[name='language'][value='pa']").is_selected()
+    assert section.find_element(By.CSS_SELECTOR, "label[lang='pa']").text == "ਪੰਜਾਬੀ"

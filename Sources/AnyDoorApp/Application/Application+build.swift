@@ -168,6 +168,7 @@ func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry) a
                                   audit: identity.audit, environment: services.environment).addRoutes(to: router)
     PrivacyController(identity: identity, ministries: services.ministries, pages: pages).addRoutes(to: router)
     OfficesController(stores: counter).addRoutes(to: router)
+    SkillsController(stores: counter).addRoutes(to: router)
     QueueController(stores: counter).addRoutes(to: router)
     DisplayController(stores: counter, streamSeconds: services.configuration.displayStreamSeconds).addRoutes(to: router)
     AppointmentsController(stores: counter, identity: identity).addRoutes(to: router)

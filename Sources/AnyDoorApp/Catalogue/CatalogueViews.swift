@@ -24,6 +24,12 @@ struct ShownText: Sendable, MustacheParent {
         lang = nil
     }
 
+    /// A text written in `language` on a page in `page` (a language's own name, for instance).
+    init(_ text: String, in language: LanguageCode, page: LanguageCode) {
+        self.text = text
+        lang = language == page ? nil : language.rawValue
+    }
+
     var isFallback: Bool { lang != nil }
 
     func child(named name: String) -> Any? {

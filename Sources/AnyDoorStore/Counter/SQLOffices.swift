@@ -13,8 +13,15 @@ public struct OfficeRecord: Sendable {
 /// What one member of staff does at one office.
 public struct StaffSkills: Sendable, Equatable {
     public var staff: StaffID
+    /// Empty: every service of the office.
     public var services: Set<String>
     public var languages: Set<LanguageCode>
+
+    public init(staff: StaffID, services: Set<String>, languages: Set<LanguageCode>) {
+        self.staff = staff
+        self.services = services
+        self.languages = languages
+    }
 }
 
 /// The province's offices: hours, closures (blackouts), services offered with their ticket prefixes, staff skills.
@@ -127,16 +134,36 @@ public struct SQLOffices: Sendable {
         }
     }
 
-    public func setSkills(_ skills: StaffSkills, at office: OfficeID) async throws {
+    /// Saves what one member of staff does at `office` (services empty: every service of the office), audited.
+    public func setSkills(_ skills: StaffSkills, at office: OfficeID, actor: String, at time: Date) async throws {
         try await database.transaction { sql in
             try await sql.delete(from: "office_staff").where("office_id", .equal, office.description).where("staff_id", .equal, skills.staff.description).run()
             try await sql.insert(into: "office_staff").columns("office_id", "staff_id", "services", "languages")
                 .values(SQLBind(office.description), SQLBind(skills.staff.description), SQLBind(skills.services.sorted().joined(separator: " ")),
                         SQLBind(skills.languages.map(\.rawValue).sorted().joined(separator: " "))).run()
+            try await SQLAuditLog(database: database, keys: keys).append(AuditEntry(
+                at: time, actor: actor, action: "office.skills-changed", target: "staff:\(skills.staff)", channel: .inPerson,
+                detail: "office:\(office) services:\(skills.services.isEmpty ? "all" : skills.services.sorted().joined(separator: ",")) languages:\(skills.languages.map(\.rawValue).sorted().joined(separator: ","))"),
+                on: sql)
         }
     }
 
-    /// A member of staff's skills at an office; one without a row delivers every service, in English.
+    /// The members of staff who work the counters of `office`: enabled counter agents and office managers of
+    /// that office or of the whole province, by name.
+    public func counterStaff(at office: OfficeID) async throws -> [(id: StaffID, name: String)] {
+        try await database.withSQL { sql in
+            let rows = try await sql.raw("""
+                SELECT DISTINCT s.id, s.name_enc FROM staff s JOIN staff_roles r ON r.staff_id = s.id
+                WHERE s.disabled_at IS NULL AND r.role IN ('counter-agent', 'office-manager')
+                AND ((r.scope_kind = 'office' AND r.scope_id = \(bind: office.description)) OR r.scope_kind = 'province')
+                """).all()
+            return try rows.compactMap { row -> (id: StaffID, name: String)? in
+                guard let id = StaffID(try row.decode(column: "id", as: String.self)) else { return nil }
+                return (id, try keys.open(try row.decode(column: "name_enc", as: String.self), context: "staff.name"))
+            }.sorted { $0.name < $1.name }
+        }
+    }
+
     public func skills(of staff: StaffID, at office: OfficeID) async throws -> StaffSkills {
         try await database.withSQL { sql in
             guard let row = try await sql.select().columns("services", "languages").from("office_staff").where("office_id", .equal, office.description)

@@ -240,4 +240,41 @@ import Testing
             #expect(record.html.contains("Visits, appointments and calls") && record.html.contains("Appointment · Service BC Kamloops"))
         }
     }
+
+    @Test func aManagerSetsWhatAnAgentDeliversAndSpeaksAtAnOffice() async throws {
+        let clock = TestClock()
+        try await withRequestsApp(clock: clock) { client in
+            let manager = Browser(client)
+            try await manager.signInStaff(.officeManager, clock: clock)
+            #expect(try await manager.get("/staff/offices/TRN/dashboard").html.contains("/staff/offices/TRN/skills"))
+            let page = try await manager.get("/staff/offices/TRN/skills")
+            #expect(page.status == .ok)
+            #expect(page.html.contains("Casey Counter") && page.html.contains("Jordan Manager"))
+            let action = try #require(Browser.allMatches(#"action="(/staff/offices/TRN/skills/[0-9a-f-]{36})""#, in: page.html).first { path in
+                page.html.range(of: "Casey Counter").map { page.html[$0.upperBound...].contains(path) } ?? false
+            })
+            // No language, and a service the office does not offer: both named, nothing saved.
+            let refused = try await manager.send(action, method: .post,
+                                                 body: "csrf_token=\(try #require(Browser.csrfToken(in: page.html)))&service=not-a-service")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.html.contains("Choose at least one language.") && refused.html.contains("Choose only services this office offers."))
+            // Punjabi and English, one service.
+            try await manager.get("/staff/offices/TRN/skills")
+            let token = try #require(Browser.csrfToken(in: try await manager.get("/staff/offices/TRN/skills").html))
+            let saved = try await manager.send(action, method: .post, body: "csrf_token=\(token)&service=\(Self.service)&language=pa&language=en")
+            #expect(saved.status == .seeOther)
+            let after = try await manager.get(try #require(saved.location))
+            #expect(after.html.contains("The skills were saved."))
+            let staffID = try #require(action.split(separator: "/").last.map(String.init))
+            #expect(after.html.contains(#"id="language-\#(staffID)-pa" name="language" value="pa" checked"#))
+            #expect(after.html.contains(#"id="service-\#(staffID)-\#(Self.service)" name="service" value="\#(Self.service)" checked"#))
+            #expect(!after.html.contains(#"id="language-\#(staffID)-fr" name="language" value="fr" checked"#))
+            // Someone who does not work the counters, and a counter agent trying to manage: refused.
+            try await manager.get("/staff/offices/TRN/skills")
+            #expect(try await manager.post("/staff/offices/TRN/skills/\(UUID().uuidString.lowercased())", ["language": "en"]).status == .notFound)
+            let counter = Browser(client)
+            try await counter.signInStaff(.counterAgent, clock: clock)
+            #expect(try await counter.get("/staff/offices/TRN/skills").status == .forbidden)
+        }
+    }
 }

@@ -153,6 +153,7 @@ import Testing
         "GET /account/notifications", "POST /account/notifications", "POST /api/v1/notifications/receipts", // NotificationTests
         "GET /account/profile", "POST /account/profile", "POST /api/v1/address-changes/{id}/acknowledge", // ProfileTests
         "GET /life-events/{code}/apply", "POST /life-events/{code}/apply", // BundleTests
+        "GET /staff/offices/{office}/skills", "POST /staff/offices/{office}/skills/{staff}", // CounterPagesTests
         "POST /my/requests/{reference}/attachments", "GET /my/requests/{reference}/attachments/{attachment}", // AttachmentPagesTests
         "POST /staff/requests/{reference}/attachments", "GET /staff/requests/{reference}/attachments/{attachment}", // AttachmentPagesTests
         "GET /api/v1/requests/{id}/attachments/{attachment}", // AttachmentPagesTests
