@@ -94,10 +94,10 @@ extension RequestPagesController {
 
     /// Checks and stores the form's files; the field errors when there are any (nothing is stored then).
     func attach(_ form: FormBody, to request: ServiceRequest, by actor: RequestActor) async throws -> [FieldError]? {
-        let existing = try await requests.attachments(of: request.id).count
         let files = form.files["attachments"] ?? []
         guard !files.isEmpty else { return [FieldError(field: "attachments", code: "required", message: "Choose at least one file.")] }
-        switch AttachmentRules.check(files, existing: existing) {
+        // The store counts the request's documents in its own transaction (`tooMany`); no count is read here.
+        switch AttachmentRules.check(files) {
         case .failure(let error):
             return error.errors
         case .success(let checked):

@@ -149,10 +149,4 @@ extension RequestPagesController {
     func representativeActor(_ context: AppRequestContext, _ request: ServiceRequest) -> RequestActor {
         RequestActor(party: .requester, channel: .online, name: context.actor.auditName, actingFor: request.personID.map { "person:\($0)" })
     }
-
-    /// The published service named `code`, if it can be applied for online.
-    func applicable(_ code: String) async throws -> ServiceDescription {
-        guard let service = try await catalogue.published(code), !service.retired, service.document.channels.online != nil else { throw HTTPError(.notFound) }
-        return service.document
-    }
 }

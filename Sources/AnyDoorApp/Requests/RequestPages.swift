@@ -486,9 +486,12 @@ struct RequestPagesController: Sendable {
 
     /// The published service of the path, if it can be applied for online.
     func applicable(_ context: AppRequestContext) async throws -> ServiceDescription {
-        guard let service = try await catalogue.published(try context.parameters.require("code")), !service.retired, service.document.channels.online != nil else {
-            throw HTTPError(.notFound)
-        }
+        try await applicable(try context.parameters.require("code"))
+    }
+
+    /// The published service named `code`, if it can be applied for online.
+    func applicable(_ code: String) async throws -> ServiceDescription {
+        guard let service = try await catalogue.published(code), !service.retired, service.document.channels.online != nil else { throw HTTPError(.notFound) }
         return service.document
     }
 

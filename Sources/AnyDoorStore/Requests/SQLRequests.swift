@@ -148,23 +148,10 @@ public struct SQLRequests: Sendable {
         var events: [(RequestID, RequestEvent)] = []
         var audits: [AuditEntry] = []
         for item in batch {
-            let open = item.open, time = item.time
-            let due = open.submit ? open.service.processingTime.flatMap(ISODuration.init).map { $0.added(to: time, in: open.timeZone) } : nil
-            let request = ServiceRequest(
-                id: RequestID(rawValue: UUID()), reference: references.removeFirst(), serviceCode: open.service.code, ministryCode: open.service.ministry,
-                personID: open.personID, clientID: open.clientID, bundleID: nil, status: open.submit ? .submitted : .draft,
-                language: open.language, openedChannel: open.channel, openedBy: open.actor, answers: open.answers,
-                description: open.description.flatMap { $0.isEmpty ? nil : $0 }, location: open.location.flatMap { $0.isEmpty ? nil : $0 },
-                contact: open.contact.flatMap { $0.isEmpty ? nil : $0 }, dueAt: due, token: open.token, createdAt: time, updatedAt: time, version: 1)
+            let request = Self.newRequest(item.open, reference: references.removeFirst(), at: item.time)
             requests.append(request)
-            events.append((request.id, RequestEvent(seq: 1, at: time, kind: .opened, to: .draft, channel: open.channel, party: open.party, actor: open.actor,
-                                                    actingFor: open.actingFor)))
-            if open.submit {
-                events.append((request.id, RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
-                                                        channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor)))
-            }
-            audits.append(AuditEntry(at: time, actor: open.actor, actingFor: open.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
-                                     target: "request:\(request.id)", channel: open.channel, detail: "service:\(open.service.code)"))
+            events += Self.firstEvents(item.open, at: item.time).map { (request.id, $0) }
+            audits.append(Self.openedEntry(item.open, request: request, at: item.time))
         }
         try await insert(requests, on: sql)
         try await appendEvents(events, on: sql)
@@ -225,33 +212,45 @@ public struct SQLRequests: Sendable {
     }
 
     func create(_ open: OpenRequest, at time: Date, on sql: any SQLDatabase) async throws -> ServiceRequest {
-        let due = open.submit ? open.service.processingTime.flatMap(ISODuration.init).map { $0.added(to: time, in: open.timeZone) } : nil
-        var reference = ReferenceNumber.random()
-        while try await sql.select().column("id").from("service_requests").where("reference", .equal, reference.description).first() != nil {
-            reference = ReferenceNumber.random()
+        let request = Self.newRequest(open, reference: try await freshReferences(1, on: sql)[0], at: time)
+        try await insert(request, on: sql)
+        try await appendEvents(Self.firstEvents(open, at: time).map { (request.id, $0) }, on: sql)
+        if open.submit {
+            try await WebhookOutbox.enqueue(type: "request.created", request: request, seq: 2, note: nil, keys: keys, at: time, on: sql)
+            try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
         }
-        let request = ServiceRequest(
+        if !open.attachments.isEmpty {
+            let actor = RequestActor(party: open.party, channel: open.channel, name: open.actor, actingFor: open.actingFor)
+            try await storeAttachments(open.attachments, to: request, seq: open.submit ? 3 : 2, by: actor, at: time, on: sql)
+        }
+        try await audit.append(Self.openedEntry(open, request: request, at: time), on: sql)
+        return request
+    }
+
+    /// The request `open` describes, submitted unless it is a draft, due by the service's processing-time standard.
+    static func newRequest(_ open: OpenRequest, reference: ReferenceNumber, at time: Date) -> ServiceRequest {
+        let due = open.submit ? open.service.processingTime.flatMap(ISODuration.init).map { $0.added(to: time, in: open.timeZone) } : nil
+        return ServiceRequest(
             id: RequestID(rawValue: UUID()), reference: reference, serviceCode: open.service.code, ministryCode: open.service.ministry,
             personID: open.personID, clientID: open.clientID, bundleID: open.bundleID, status: open.submit ? .submitted : .draft,
             language: open.language, openedChannel: open.channel, openedBy: open.actor, answers: open.answers,
             description: open.description.flatMap { $0.isEmpty ? nil : $0 }, location: open.location.flatMap { $0.isEmpty ? nil : $0 },
             contact: open.contact.flatMap { $0.isEmpty ? nil : $0 }, dueAt: due, token: open.token, createdAt: time, updatedAt: time, version: 1)
-        try await insert(request, on: sql)
-        let actor = RequestActor(party: open.party, channel: open.channel, name: open.actor, actingFor: open.actingFor)
-        try await appendEvent(RequestEvent(seq: 1, at: time, kind: .opened, to: .draft, channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
+    }
+
+    /// A new request's first timeline events: opened, then submitted unless it is a draft.
+    static func firstEvents(_ open: OpenRequest, at time: Date) -> [RequestEvent] {
+        var events = [RequestEvent(seq: 1, at: time, kind: .opened, to: .draft, channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor)]
         if open.submit {
-            try await appendEvent(RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
-                                               channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor), to: request.id, on: sql)
-            try await WebhookOutbox.enqueue(type: "request.created", request: request, seq: 2, note: nil, keys: keys, at: time, on: sql)
-            try await SQLNotifications.enqueue("submitted", request: request, personalisation: Self.personalisation(request), keys: keys, at: time, on: sql)
+            events.append(RequestEvent(seq: 2, at: time, kind: .transition, transition: .submit, from: .draft, to: .submitted,
+                                       channel: open.channel, party: open.party, actor: open.actor, actingFor: open.actingFor))
         }
-        if !open.attachments.isEmpty {
-            try await storeAttachments(open.attachments, to: request, seq: open.submit ? 3 : 2, by: actor, at: time, on: sql)
-        }
-        try await audit.append(AuditEntry(at: time, actor: actor.name, actingFor: actor.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
-                                          target: "request:\(request.id)", channel: open.channel,
-                                          detail: "service:\(open.service.code)" + (open.bundleID.map { " bundle:\($0)" } ?? "")), on: sql)
-        return request
+        return events
+    }
+
+    static func openedEntry(_ open: OpenRequest, request: ServiceRequest, at time: Date) -> AuditEntry {
+        AuditEntry(at: time, actor: open.actor, actingFor: open.actingFor, action: open.submit ? "request.submitted" : "request.drafted",
+                   target: "request:\(request.id)", channel: open.channel, detail: "service:\(open.service.code)" + (open.bundleID.map { " bundle:\($0)" } ?? ""))
     }
 
     /// What a notification about `request` may say: no personal data beyond the reference.
